@@ -1,0 +1,120 @@
+package org.unettf.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.unettf.config.Indices;
+import org.unettf.data.OverlapTile;
+import org.unettf.error.UserError;
+import org.unettf.infer.SavedModelPredictor;
+import org.unettf.infer.StackPredictor;
+import org.unettf.io.AtomicFiles;
+import org.unettf.io.ImageStack;
+import org.unettf.io.LabelStack;
+import org.unettf.io.Pictures;
+import org.unettf.io.StackReader;
+import org.unettf.io.StackWriter;
+import org.unettf.metrics.Evaluation;
+import org.unettf.train.RunInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Score a SavedModel on labelled slices as the ISBI 2012 challenge did; writes metrics and pictures.")
+final class EvaluateCommand implements Callable<Integer> {
+  @ParentCommand
+  Main main;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "SavedModel folder (default: the bundled savedmodel/isbi2012).")
+  Path model;
+
+  @Option(names = "--images", required = true, paramLabel = "PATH", description = "Image stack, slice or folder.")
+  Path images;
+
+  @Option(names = "--labels", required = true, paramLabel = "PATH", description = "Label stack (0 = membrane, 255 = cell).")
+  Path labels;
+
+  @Option(names = "--slices", paramLabel = "LIST", description = "Slices to score, e.g. 27-29 (default: all).")
+  String slices;
+
+  @Option(names = "--tta", defaultValue = "1", description = "Test-time augmentation, as for predict (default: ${DEFAULT-VALUE}).")
+  String tta;
+
+  @Option(names = "--max-tile", defaultValue = "1024", description = "Largest input tile edge (default: ${DEFAULT-VALUE}).")
+  int maxTile;
+
+  @Option(names = "--report", required = true, paramLabel = "DIR", description = "Folder for metrics.json, metrics.csv and panels.")
+  Path report;
+
+  @Mixin
+  RuntimeOptions runtime;
+
+  @Override
+  public Integer call() {
+    int[] transforms = Models.transforms(tta);
+    ImageStack stack = StackReader.readImages(images, "--images", main.out::println);
+    LabelStack truth = StackReader.readLabels(labels, "--labels");
+    if (truth.depth() != stack.depth() || truth.width() != stack.width() || truth.height() != stack.height()) {
+      throw UserError.input("--labels: " + labels + " is " + truth.depth() + "×" + truth.width() + "×" + truth.height()
+          + " but --images " + images + " is " + stack.depth() + "×" + stack.width() + "×" + stack.height());
+    }
+    List<Integer> chosen = chosenSlices(stack.depth());
+    ImageStack subset = new ImageStack(stack.source(), stack.width(), stack.height(),
+        chosen.stream().map(stack::slice).toArray(float[][]::new));
+    try (SavedModelPredictor predictor = SavedModelPredictor.load(Models.modelOrBundled(model), runtime.runtime())) {
+      int classes = predictor.card().model().classes();
+      long start = System.nanoTime();
+      List<float[]> probabilities = StackPredictor.predict(subset, predictor, new OverlapTile.Plan(maxTile, 1), transforms,
+          z -> { });
+      double seconds = (System.nanoTime() - start) / 1e9;
+      List<Evaluation.Prediction> predictions = new ArrayList<>();
+      for (int i = 0; i < chosen.size(); i++) {
+        int z = chosen.get(i);
+        predictions.add(new Evaluation.Prediction(z, stack.width(), stack.height(), classes, probabilities.get(i),
+            truth.slice(z), null));
+      }
+      Evaluation.Report result = Evaluation.evaluate(predictions);
+      Map<String, Object> json = Reports.metrics(result);
+      json.put("model", predictor.path().toString());
+      json.put("images", images.toString());
+      json.put("labels", labels.toString());
+      json.put("slices", chosen);
+      json.put("tta", transforms);
+      json.put("seconds", seconds);
+      json.put("environment", RunInfo.environment());
+      AtomicFiles.writeString(report.resolve("metrics.json"), RunInfo.gson().toJson(json) + "\n");
+      AtomicFiles.writeString(report.resolve("metrics.csv"), Reports.csv(result));
+      for (Evaluation.Prediction p : predictions) {
+        StackWriter.writePng(report.resolve(String.format("slice-%03d.png", p.slice())),
+            Pictures.panel(stack.slice(p.slice()), p.truth(), Evaluation.channel(p, Math.min(1, classes - 1)),
+                Evaluation.argmax(p), p.width(), p.height(), "slice " + p.slice()));
+      }
+      main.out.println(Reports.table(result));
+      main.out.printf("wrote %s (metrics.json, metrics.csv, %d panels); %.2f s per slice%n", report, chosen.size(),
+          seconds / chosen.size());
+    }
+    return 0;
+  }
+
+  private List<Integer> chosenSlices(int depth) {
+    if (slices == null) {
+      return java.util.stream.IntStream.range(0, depth).boxed().toList();
+    }
+    List<Integer> list;
+    try {
+      list = Indices.parse(slices);
+    } catch (IllegalArgumentException e) {
+      throw UserError.config("--slices: expected slice numbers such as 27-29 or 0,5,9, found " + e.getMessage());
+    }
+    for (int z : list) {
+      if (z >= depth) {
+        throw UserError.config("--slices: slice " + z + " does not exist; " + images + " has slices 0 to " + (depth - 1));
+      }
+    }
+    return list;
+  }
+}

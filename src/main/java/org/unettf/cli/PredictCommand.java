@@ -1,0 +1,112 @@
+package org.unettf.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.unettf.data.OverlapTile;
+import org.unettf.error.UserError;
+import org.unettf.infer.SavedModelPredictor;
+import org.unettf.infer.StackPredictor;
+import org.unettf.io.ImageStack;
+import org.unettf.io.Pictures;
+import org.unettf.io.StackReader;
+import org.unettf.io.StackWriter;
+import org.unettf.metrics.Evaluation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Segment a stack, slice or folder of slices with a SavedModel, overlap-tile.")
+final class PredictCommand implements Callable<Integer> {
+  @ParentCommand
+  Main main;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "SavedModel folder or TF Serving base folder (default: the bundled savedmodel/isbi2012).")
+  Path model;
+
+  @Option(names = "--input", required = true, paramLabel = "PATH", description = "A TIFF stack, a TIFF/PNG slice, or a folder of slices.")
+  Path input;
+
+  @Option(names = "--output", required = true, paramLabel = "FILE", description = "Float32 TIFF of cell probabilities (ISBI format: 1 = cell).")
+  Path output;
+
+  @Option(names = "--masks", paramLabel = "FILE", description = "8-bit mask TIFF (default: <output>-masks.tif).")
+  Path masks;
+
+  @Option(names = "--overlays", paramLabel = "DIR", description = "Also write a PNG overlay per slice into this folder.")
+  Path overlays;
+
+  @Option(names = "--tta", defaultValue = "1", description = "Test-time augmentation: 1, 2, 4 or 8 flips/rotations, or a list such as 0,1,2,3 (default: ${DEFAULT-VALUE}).")
+  String tta;
+
+  @Option(names = "--max-tile", defaultValue = "1024", description = "Largest input tile edge in pixels (default: ${DEFAULT-VALUE}).")
+  int maxTile;
+
+  @Option(names = "--batch", defaultValue = "1", description = "Tiles per batch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Mixin
+  RuntimeOptions runtime;
+
+  @Override
+  public Integer call() {
+    if (batch < 1 || maxTile < 1) {
+      throw UserError.config("--batch and --max-tile must be ≥ 1");
+    }
+    int[] transforms = Models.transforms(tta);
+    ImageStack stack = StackReader.readImages(input, "--input", main.out::println);
+    Path masksPath = masks != null ? masks : sibling(output, "-masks.tif");
+    try (SavedModelPredictor predictor = SavedModelPredictor.load(Models.modelOrBundled(model), runtime.runtime())) {
+      int classes = predictor.card().model().classes();
+      main.out.printf("model %s; %d slices of %d×%d; test-time augmentation over %d transform(s)%n", predictor.path(),
+          stack.depth(), stack.width(), stack.height(), transforms.length);
+      long start = System.nanoTime();
+      List<float[]> probabilities = StackPredictor.predict(stack, predictor, new OverlapTile.Plan(maxTile, batch),
+          transforms, z -> main.out.printf("  slice %d/%d%n", z + 1, stack.depth()));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      List<float[]> planes = new ArrayList<>();
+      List<byte[]> maskPlanes = new ArrayList<>();
+      for (float[] p : probabilities) {
+        if (classes == 2) {
+          planes.add(Evaluation.channel(p, 2, 1));
+        } else {
+          for (int c = 0; c < classes; c++) {
+            planes.add(Evaluation.channel(p, classes, c));
+          }
+        }
+        maskPlanes.add(maskBytes(Evaluation.argmax(p, classes), classes));
+      }
+      StackWriter.writeFloatTiff(output, stack.width(), stack.height(), planes);
+      StackWriter.writeByteTiff(masksPath, stack.width(), stack.height(), maskPlanes);
+      if (overlays != null) {
+        for (int z = 0; z < stack.depth(); z++) {
+          StackWriter.writePng(overlays.resolve(String.format("slice-%03d.png", z)),
+              Pictures.overlay(stack.slice(z), Evaluation.argmax(probabilities.get(z), classes), stack.width(), stack.height()));
+        }
+      }
+      main.out.printf("wrote %s (probabilities%s) and %s (masks) in %.1f s (%.2f s per slice)%n", output,
+          classes == 2 ? " of class 1, cell" : ", one page per class per slice", masksPath, seconds, seconds / stack.depth());
+    }
+    return 0;
+  }
+
+  /** Binary masks as 0/255 (the label convention); more classes as their index. */
+  static byte[] maskBytes(byte[] classes, int count) {
+    if (count != 2) {
+      return classes;
+    }
+    byte[] out = new byte[classes.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = classes[i] == 1 ? (byte) 255 : 0;
+    }
+    return out;
+  }
+
+  static Path sibling(Path file, String suffix) {
+    String name = file.getFileName().toString().replaceFirst("\\.tiff?$", "");
+    return file.resolveSibling(name + suffix);
+  }
+}

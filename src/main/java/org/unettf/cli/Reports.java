@@ -1,0 +1,73 @@
+package org.unettf.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.unettf.metrics.Evaluation;
+
+/** Evaluation reports as JSON-ready maps, CSV and a printed table. */
+final class Reports {
+  private Reports() {}
+
+  static Map<String, Object> metrics(Evaluation.Report r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pixel_accuracy", r.accuracy());
+    m.put("pixel_error", r.pixelError());
+    m.put("v_rand", r.vRand());
+    m.put("v_info", r.vInfo());
+    m.put("loss", r.loss());
+    m.put("iou", r.iou());
+    m.put("dice", r.dice());
+    m.put("thresholds", Map.of("pixel_error", r.pixelThreshold(), "v_rand", r.randThreshold(), "v_info", r.infoThreshold()));
+    return m;
+  }
+
+  static String csv(Evaluation.Report r) {
+    int classes = r.iou().length;
+    StringBuilder out = new StringBuilder("slice,pixel_accuracy,pixel_error,v_rand,v_info,loss");
+    for (int c = 0; c < classes; c++) {
+      out.append(",iou_").append(c).append(",dice_").append(c);
+    }
+    out.append('\n');
+    for (Evaluation.SliceScores s : r.slices()) {
+      row(out, String.valueOf(s.slice()), s.accuracy(), s.pixelError(), s.vRand(), s.vInfo(), s.loss(), s.iou(), s.dice());
+    }
+    row(out, "mean", r.accuracy(), r.pixelError(), r.vRand(), r.vInfo(), r.loss(), r.iou(), r.dice());
+    return out.toString();
+  }
+
+  private static void row(StringBuilder out, String name, double accuracy, double pixelError, double vRand, double vInfo,
+      double loss, double[] iou, double[] dice) {
+    out.append(name);
+    for (double v : new double[] {accuracy, pixelError, vRand, vInfo, loss}) {
+      out.append(',').append(format(v));
+    }
+    for (int c = 0; c < iou.length; c++) {
+      out.append(',').append(format(iou[c])).append(',').append(format(dice[c]));
+    }
+    out.append('\n');
+  }
+
+  static String table(Evaluation.Report r) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%-6s %9s %9s %9s %9s %9s%n", "slice", "accuracy", "pix.err", "V_rand", "V_info", "mean IoU"));
+    for (Evaluation.SliceScores s : r.slices()) {
+      out.append(String.format(Locale.ROOT, "%-6d %9.4f %9.4f %9.4f %9.4f %9.4f%n", s.slice(), s.accuracy(), s.pixelError(),
+          s.vRand(), s.vInfo(), mean(s.iou())));
+    }
+    out.append(String.format(Locale.ROOT, "%-6s %9.4f %9.4f %9.4f %9.4f %9.4f%n", "all", r.accuracy(), r.pixelError(),
+        r.vRand(), r.vInfo(), mean(r.iou())));
+    out.append(String.format(Locale.ROOT,
+        "(pixel error over summed counts at threshold %.1f; V_rand and V_info are slice means at thresholds %.1f and %.1f)",
+        r.pixelThreshold(), r.randThreshold(), r.infoThreshold()));
+    return out.toString();
+  }
+
+  private static double mean(double[] values) {
+    return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+  }
+
+  private static String format(double v) {
+    return String.format(Locale.ROOT, "%.6f", v);
+  }
+}

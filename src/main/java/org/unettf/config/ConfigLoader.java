@@ -1,0 +1,197 @@
+package org.unettf.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.unettf.config.AugmentConfig.Elastic;
+import org.unettf.config.ModelConfig.Padding;
+import org.unettf.config.TrainConfig.Optimizer;
+import org.unettf.error.UserError;
+
+/**
+ * Reads a YAML config into validated records, once: after {@link #load} nothing downstream checks
+ * a config value again. Every key has a default but the data paths; the README's config reference
+ * lists them.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  public static RunConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw UserError.config(file + ": config file not found");
+    } catch (IOException e) {
+      throw UserError.config(file + ": cannot read config file (" + e.getMessage() + ")");
+    }
+    return parse(text, file.toString());
+  }
+
+  public static RunConfig parse(String text, String label) {
+    YamlSection root = new YamlSection(label, "", compose(text, label));
+    ModelConfig model = model(root.section("model"));
+    DataConfig data = data(root.section("data"));
+    TileConfig tile = tile(root.section("tile"), model);
+    WeightMapConfig weights = weights(root.section("weights"));
+    AugmentConfig augment = augment(root.section("augment"));
+    TrainConfig train = train(root.section("train"));
+    OutputConfig output = output(root.section("output"), label);
+    RuntimeConfig runtime = runtime(root.section("runtime"));
+    root.finish();
+    return new RunConfig(model, data, tile, weights, augment, train, output, runtime);
+  }
+
+  /** Just a {@code model:} section, as model cards store it. */
+  public static ModelConfig parseModel(String text, String label) {
+    YamlSection root = new YamlSection(label, "", compose(text, label));
+    ModelConfig model = model(root.section("model"));
+    root.finish();
+    return model;
+  }
+
+  private static Node compose(String text, String label) {
+    if (text.isBlank()) {
+      throw UserError.config(label + ": the config file is empty");
+    }
+    try {
+      LoadSettings settings = LoadSettings.builder().setLabel(label).build();
+      Optional<Node> node = new Compose(settings).composeString(text);
+      return node.orElseThrow(() -> UserError.config(label + ": the config file is empty"));
+    } catch (MarkedYamlEngineException e) {
+      Optional<Mark> mark = e.getProblemMark();
+      String where = mark.map(m -> label + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": ")
+          .orElse(label + ": ");
+      String problem = e.getProblem() == null ? "invalid YAML" : e.getProblem().trim();
+      if (problem.contains("\\t") || problem.contains("TAB") || problem.contains("\t")) {
+        throw UserError.config(where + "YAML does not allow tab characters for indentation; use spaces");
+      }
+      throw UserError.config(where + "invalid YAML: " + problem.replace('\n', ' '));
+    } catch (YamlEngineException e) {
+      throw UserError.config(label + ": invalid YAML: " + e.getMessage().replace('\n', ' '));
+    }
+  }
+
+  private static ModelConfig model(YamlSection s) {
+    int depth = s.integer("depth", 5, 2, 7);
+    int filters = s.integer("filters", 64, 1, 1024);
+    Padding padding = s.choice("padding", Padding.VALID, Padding.class);
+    boolean batchNorm = s.bool("batch_norm", false);
+    double dropout = s.number("dropout", 0.0, 0.0, 1.0, true);
+    int classes = s.integer("classes", 2, 2, 255);
+    int channels = s.integer("channels", 1, 1, 1);
+    return new ModelConfig(depth, filters, padding, batchNorm, dropout, classes, channels);
+  }
+
+  private static DataConfig data(YamlSection s) {
+    Path images = s.path("images", null);
+    Path labels = s.path("labels", null);
+    List<Integer> validation = s.indices("validation_slices");
+    return new DataConfig(images, labels, validation);
+  }
+
+  private static TileConfig tile(YamlSection s, ModelConfig model) {
+    int fallback = model.validInputsNear(572).get(0);
+    int size = s.integer("size", fallback, 1, 4096);
+    if (!model.acceptsInput(size)) {
+      String network = model.padding() == Padding.VALID
+          ? "the valid-convolution network of depth " + model.depth()
+          : "the same-padding network of depth " + model.depth() + " (multiples of " + model.alignment() + ")";
+      List<Integer> near = model.validInputsNear(size);
+      throw s.invalid("size", "a size that " + network + " accepts; nearest valid sizes: "
+          + String.join(", ", near.stream().map(String::valueOf).toList()), String.valueOf(size));
+    }
+    return new TileConfig(size);
+  }
+
+  private static WeightMapConfig weights(YamlSection s) {
+    double w0 = s.number("w0", 10.0, 0.0, 1000.0, false);
+    double sigma = s.number("sigma", 5.0, 0.1, 100.0, false);
+    boolean balance = s.bool("class_balance", true);
+    return new WeightMapConfig(w0, sigma, balance);
+  }
+
+  private static AugmentConfig augment(YamlSection s) {
+    YamlSection e = s.section("elastic");
+    Elastic elastic = new Elastic(
+        probability(e, 1.0),
+        e.choice("mode", Elastic.Mode.GRID, Elastic.Mode.class),
+        e.number("sigma", 10.0, 0.0, 100.0, false),
+        e.integer("grid", 3, 2, 32),
+        e.number("alpha", 34.0, 0.0, 1000.0, false),
+        e.number("smooth_sigma", 4.0, 0.5, 100.0, false));
+    YamlSection r = s.section("rotate");
+    YamlSection sh = s.section("shift");
+    YamlSection in = s.section("intensity");
+    YamlSection n = s.section("noise");
+    return new AugmentConfig(
+        elastic,
+        new AugmentConfig.Flip(probability(s.section("flip"), 0.5)),
+        new AugmentConfig.Rotate90(probability(s.section("rotate90"), 0.5)),
+        new AugmentConfig.Rotate(probability(r, 0.0), r.number("max_degrees", 15.0, 0.0, 180.0, false)),
+        new AugmentConfig.Shift(probability(sh, 0.0), sh.number("max_pixels", 0.0, 0.0, 1000.0, false)),
+        new AugmentConfig.Intensity(
+            probability(in, 0.0),
+            in.number("brightness", 0.1, 0.0, 1.0, false),
+            in.number("contrast", 0.1, 0.0, 1.0, true)),
+        new AugmentConfig.Noise(probability(n, 0.0), n.number("sigma", 0.02, 0.0, 1.0, false)));
+  }
+
+  private static double probability(YamlSection s, double fallback) {
+    return s.number("probability", fallback, 0.0, 1.0, false);
+  }
+
+  private static TrainConfig train(YamlSection s) {
+    int epochs = s.integer("epochs", 0, 0, Integer.MAX_VALUE);
+    if (epochs > 0 && s.has("steps") && s.integer("steps", 0, 0, Integer.MAX_VALUE) > 0) {
+      throw s.invalid("epochs", "either train.steps or train.epochs, not both", "both");
+    }
+    int steps = epochs > 0 ? 0 : s.integer("steps", 1000, 1, Integer.MAX_VALUE);
+    int batch = s.integer("batch", 1, 1, 1024);
+    Optimizer optimizer = s.choice("optimizer", Optimizer.ADAM, Optimizer.class);
+    double lr = s.number("learning_rate", optimizer == Optimizer.ADAM ? 1e-3 : 1e-2, 1e-9, 10.0, false);
+    double momentum = s.number("momentum", 0.99, 0.0, 1.0, true);
+    long seed = s.longValue("seed", 42L);
+    int validateEvery = s.integer("validate_every", 500, 1, Integer.MAX_VALUE);
+    int summaryEvery = s.integer("summary_every", 20, 1, Integer.MAX_VALUE);
+    int imageEvery = s.integer("image_summary_every", 500, 1, Integer.MAX_VALUE);
+    int checkpointEvery = s.integer("checkpoint_every", 500, 1, Integer.MAX_VALUE);
+    int keep = s.integer("keep_checkpoints", 3, 1, 1000);
+    int threads = s.integer("loader_threads", 2, 1, 256);
+    int prefetch = s.integer("prefetch", 2, 1, 256);
+    int shuffle = s.integer("shuffle_buffer", 64, 1, 1 << 20);
+    return new TrainConfig(steps, epochs, batch, optimizer, lr, momentum, seed, validateEvery,
+        summaryEvery, imageEvery, checkpointEvery, keep, threads, prefetch, shuffle);
+  }
+
+  private static OutputConfig output(YamlSection s, String label) {
+    Path dir = s.path("dir", Path.of("runs"));
+    String stem = Path.of(label).getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    String name = s.string("name", "{config}-{time}").replace("{config}", stem);
+    if (name.isEmpty() || name.contains("/") || name.equals("..") || name.equals(".")) {
+      throw s.invalid("name", "a plain directory name", "'" + name + "'");
+    }
+    return new OutputConfig(dir, name);
+  }
+
+  private static RuntimeConfig runtime(YamlSection s) {
+    int intra = s.integer("intra_op_threads", 0, 0, 1024);
+    int inter = s.integer("inter_op_threads", 0, 0, 1024);
+    String device = s.string("device", "auto").toLowerCase(Locale.ROOT);
+    if (!device.matches("auto|cpu|gpu:\\d+")) {
+      throw s.invalid("device", "auto, cpu or gpu:N", "'" + device + "'");
+    }
+    return new RuntimeConfig(intra, inter, device);
+  }
+}

@@ -1,0 +1,105 @@
+package org.unettf.infer;
+
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.unettf.config.ModelConfig;
+import org.unettf.model.Layers;
+import org.unettf.model.Mode;
+import org.unettf.model.UNet;
+
+/**
+ * The lean graph a SavedModel holds: the U-Net's forward pass on variables to be restored from a
+ * checkpoint, with no gradients, optimizer slots or summaries. Two signatures:
+ *
+ * <ul>
+ *   <li>{@code serving_default}: {@code image [batch, H, W, channels]} of a size the network
+ *       accepts → {@code probabilities [batch, h, w, classes]} and {@code labels [batch, h, w]}.
+ *   <li>{@code segment}: any {@code H×W} → outputs of the same size; the graph mirror-pads the
+ *       image to the next size the network accepts and crops the result.
+ * </ul>
+ */
+final class InferenceGraph {
+  static final String SEGMENT = "segment";
+
+  final Graph graph;
+  final Signature serving;
+  final Signature segment;
+
+  InferenceGraph(ModelCard card) {
+    graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      ModelConfig spec = card.model();
+      UNet net = UNet.build(Layers.restorable(tf), spec, card.normalization());
+      int channels = spec.channels();
+
+      Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, -1, -1, channels)));
+      Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(net.logits(image, Mode.INFER, null, null));
+      serving = Signature.builder()
+          .key(Signature.DEFAULT_KEY)
+          .methodName("tensorflow/serving/predict")
+          .input("image", image)
+          .output("probabilities", probabilities)
+          .output("labels", labels(tf.withName("labels"), probabilities))
+          .build();
+
+      Ops s = tf.withSubScope(SEGMENT);
+      Placeholder<TFloat32> anyImage = s.withName("image").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, -1, -1, channels)));
+      Operand<TInt32> shape = s.shape(anyImage);
+      Operand<TInt32> height = s.gather(shape, s.constant(1), s.constant(0));
+      Operand<TInt32> width = s.gather(shape, s.constant(2), s.constant(0));
+      boolean same = spec.padding() == ModelConfig.Padding.SAME;
+      int context = same ? spec.alignment() : spec.margin();
+      Operand<TInt32> paddings = s.stack(List.of(
+          s.constant(new int[] {0, 0}),
+          s.stack(List.of(s.constant(context), padAfter(s, spec, height, context))),
+          s.stack(List.of(s.constant(context), padAfter(s, spec, width, context))),
+          s.constant(new int[] {0, 0})));
+      Operand<TFloat32> padded = s.mirrorPad(anyImage, paddings, "REFLECT");
+      Operand<TFloat32> full = s.nn.softmax(net.logits(padded, Mode.INFER, null, null));
+      int offset = same ? context : 0;
+      Operand<TFloat32> cropped = s.withName("probabilities").slice(full,
+          s.constant(new int[] {0, offset, offset, 0}),
+          s.stack(List.of(s.constant(-1), height, width, s.constant(-1))));
+      segment = Signature.builder()
+          .key(SEGMENT)
+          .methodName("tensorflow/serving/predict")
+          .input("image", anyImage)
+          .output("probabilities", cropped)
+          .output("labels", labels(s.withName("labels"), cropped))
+          .build();
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Padding after an edge of length {@code n} that brings {@code context + n + pad} to the
+   * smallest input whose output covers the edge.
+   */
+  private static Operand<TInt32> padAfter(Ops s, ModelConfig spec, Operand<TInt32> n, int context) {
+    int a = spec.alignment();
+    int s0 = spec.smallestInput();
+    boolean same = spec.padding() == ModelConfig.Padding.SAME;
+    // Inputs the network accepts are s0 + k·a, with outputs o0 + k·a (o0 = s0 − 2·context for same padding).
+    int o0 = same ? s0 - 2 * context : spec.outputSize(s0);
+    Operand<TInt32> k = s.math.maximum(s.constant(0),
+        s.math.floorDiv(s.math.add(s.math.sub(n, s.constant(o0)), s.constant(a - 1)), s.constant(a)));
+    Operand<TInt32> input = s.math.add(s.constant(s0), s.math.mul(k, s.constant(a)));
+    return s.math.sub(s.math.sub(input, n), s.constant(context));
+  }
+
+  private static Operand<TInt32> labels(Ops tf, Operand<TFloat32> probabilities) {
+    return tf.math.argMax(probabilities, tf.constant(-1), TInt32.class);
+  }
+}

@@ -1,0 +1,205 @@
+package org.unettf.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/** The U-Net's building blocks, named as in the paper's Figure 1 (and in milesial/Pytorch-UNet). */
+final class Blocks {
+  private Blocks() {}
+
+  /** What applying a block needs besides its input. */
+  record Context(Mode mode, Operand<TInt64> stepSeed, List<Op> updates) {}
+
+  /** Variables collected as blocks are built, split into trained and merely tracked ones. */
+  static final class Registry {
+    final List<Variable<TFloat32>> trainable = new ArrayList<>();
+    final List<Variable<TFloat32>> tracked = new ArrayList<>();
+  }
+
+  /** 3×3 convolution → (batch norm) → ReLU. */
+  static final class Conv {
+    private final Layers layers;
+    private final Variable<TFloat32> kernel;
+    private final Variable<TFloat32> bias;
+    private final BatchNorm norm;
+    private final String padding;
+
+    Conv(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
+      this.layers = layers;
+      this.padding = padding;
+      this.kernel = layers.kernel("kernel", 3, in, out);
+      registry.trainable.add(kernel);
+      if (batchNorm) {
+        this.norm = new BatchNorm(layers.within("batch_norm"), registry, out);
+        this.bias = null;
+      } else {
+        this.norm = null;
+        this.bias = layers.filled("bias", out, 0f);
+        registry.trainable.add(bias);
+      }
+    }
+
+    Operand<TFloat32> apply(Operand<TFloat32> x, Context context) {
+      Ops tf = layers.tf();
+      Operand<TFloat32> y = layers.conv(x, kernel, padding);
+      y = norm != null ? norm.apply(y, context) : tf.nn.biasAdd(y, bias);
+      return tf.nn.relu(y);
+    }
+  }
+
+  /** Batch normalisation over batch and space, with moving averages for inference. */
+  static final class BatchNorm {
+    private static final float MOMENTUM = 0.99f;
+    private static final float EPSILON = 1e-3f;
+    private final Layers layers;
+    private final Variable<TFloat32> gamma;
+    private final Variable<TFloat32> beta;
+    private final Variable<TFloat32> movingMean;
+    private final Variable<TFloat32> movingVariance;
+
+    BatchNorm(Layers layers, Registry registry, int channels) {
+      this.layers = layers;
+      gamma = layers.filled("gamma", channels, 1f);
+      beta = layers.filled("beta", channels, 0f);
+      movingMean = layers.filled("moving_mean", channels, 0f);
+      movingVariance = layers.filled("moving_variance", channels, 1f);
+      registry.trainable.add(gamma);
+      registry.trainable.add(beta);
+      registry.tracked.add(movingMean);
+      registry.tracked.add(movingVariance);
+    }
+
+    Operand<TFloat32> apply(Operand<TFloat32> x, Context context) {
+      Ops tf = layers.tf();
+      Operand<TInt32> axes = tf.constant(new int[] {0, 1, 2});
+      Operand<TFloat32> mean;
+      Operand<TFloat32> variance;
+      if (context.mode() == Mode.TRAIN) {
+        mean = tf.math.mean(x, axes);
+        variance = tf.math.mean(tf.math.squaredDifference(x, mean), axes);
+        context.updates().add(tf.assign(movingMean, blend(tf, movingMean, mean)));
+        context.updates().add(tf.assign(movingVariance, blend(tf, movingVariance, variance)));
+      } else {
+        mean = movingMean;
+        variance = movingVariance;
+      }
+      Operand<TFloat32> scale = tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(variance, tf.constant(EPSILON))));
+      return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), beta);
+    }
+
+    private static Operand<TFloat32> blend(Ops tf, Operand<TFloat32> moving, Operand<TFloat32> batch) {
+      return tf.math.add(tf.math.mul(moving, tf.constant(MOMENTUM)), tf.math.mul(batch, tf.constant(1 - MOMENTUM)));
+    }
+  }
+
+  /** (3×3 convolution → ReLU) × 2: every level of both paths. */
+  static final class DoubleConv {
+    private final Conv first;
+    private final Conv second;
+
+    DoubleConv(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
+      first = new Conv(layers.within("conv1"), registry, in, out, batchNorm, padding);
+      second = new Conv(layers.within("conv2"), registry, out, out, batchNorm, padding);
+    }
+
+    Operand<TFloat32> apply(Operand<TFloat32> x, Context context) {
+      return second.apply(first.apply(x, context), context);
+    }
+  }
+
+  /** 2×2 max-pool with stride 2, then a DoubleConv with twice the channels: one contracting step. */
+  static final class Down {
+    private final Layers layers;
+    private final DoubleConv conv;
+
+    Down(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
+      this.layers = layers;
+      this.conv = new DoubleConv(layers, registry, in, out, batchNorm, padding);
+    }
+
+    Operand<TFloat32> apply(Operand<TFloat32> x, Context context) {
+      Ops tf = layers.tf();
+      Operand<TInt32> window = tf.constant(new int[] {1, 2, 2, 1});
+      return conv.apply(tf.nn.maxPool(x, window, window, "VALID"), context);
+    }
+  }
+
+  /**
+   * 2×2 up-convolution halving the channels, crop-and-concat with the contracting path's feature
+   * map, then a DoubleConv: one expansive step.
+   */
+  static final class Up {
+    private final Layers layers;
+    private final Variable<TFloat32> upKernel;
+    private final Variable<TFloat32> upBias;
+    private final DoubleConv conv;
+    private final int out;
+
+    Up(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
+      this.layers = layers;
+      this.out = out;
+      Layers up = layers.within("up_conv");
+      // Conv2DBackpropInput's filter is [h, w, output channels, input channels].
+      upKernel = up.kernel("kernel", 2, out, in);
+      upBias = up.filled("bias", out, 0f);
+      registry.trainable.add(upKernel);
+      registry.trainable.add(upBias);
+      conv = new DoubleConv(layers, registry, 2 * out, out, batchNorm, padding);
+    }
+
+    Operand<TFloat32> apply(Operand<TFloat32> x, Operand<TFloat32> skip, Context context) {
+      Ops tf = layers.tf();
+      Operand<TInt32> shape = tf.shape(x);
+      Operand<TInt32> upShape = tf.stack(List.of(
+          dim(tf, shape, 0),
+          tf.math.mul(dim(tf, shape, 1), tf.constant(2)),
+          tf.math.mul(dim(tf, shape, 2), tf.constant(2)),
+          tf.constant(out)));
+      Operand<TFloat32> up = tf.nn.biasAdd(
+          tf.nn.conv2dBackpropInput(upShape, upKernel, x, List.of(1L, 2L, 2L, 1L), "VALID"), upBias);
+      return conv.apply(tf.concat(List.of(cropToMatch(tf, skip, up), up), tf.constant(3)), context);
+    }
+
+    /** The centre of {@code skip} with {@code like}'s height and width (int32 begin/size). */
+    private static Operand<TFloat32> cropToMatch(Ops tf, Operand<TFloat32> skip, Operand<TFloat32> like) {
+      Operand<TInt32> skipShape = tf.shape(skip);
+      Operand<TInt32> likeShape = tf.shape(like);
+      Operand<TInt32> offset = tf.math.floorDiv(tf.math.sub(skipShape, likeShape), tf.constant(2));
+      Operand<TInt32> begin = tf.math.mul(offset, tf.constant(new int[] {0, 1, 1, 0}));
+      Operand<TInt32> size = tf.concat(
+          List.of(tf.slice(likeShape, tf.constant(new int[] {0}), tf.constant(new int[] {3})), tf.constant(new int[] {-1})),
+          tf.constant(0));
+      return tf.slice(skip, begin, size);
+    }
+
+    private static Operand<TInt32> dim(Ops tf, Operand<TInt32> shape, int axis) {
+      return tf.gather(shape, tf.constant(axis), tf.constant(0));
+    }
+  }
+
+  /** 1×1 convolution mapping the last feature map to one score per class. */
+  static final class OutConv {
+    private final Layers layers;
+    private final Variable<TFloat32> kernel;
+    private final Variable<TFloat32> bias;
+
+    OutConv(Layers layers, Registry registry, int in, int classes) {
+      this.layers = layers;
+      kernel = layers.kernel("kernel", 1, in, classes);
+      bias = layers.filled("bias", classes, 0f);
+      registry.trainable.add(kernel);
+      registry.trainable.add(bias);
+    }
+
+    Operand<TFloat32> apply(Operand<TFloat32> x) {
+      return layers.tf().nn.biasAdd(layers.conv(x, kernel, "VALID"), bias);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package org.unettf.numerics;
+
+/**
+ * Resampling of an image at arbitrary source coordinates, with mirror extrapolation beyond its
+ * edges: bilinear for intensities and weights, nearest-neighbour for labels (which must stay
+ * class indices).
+ */
+public final class Warp {
+  private Warp() {}
+
+  /**
+   * {@code out[i] = image(xs[i], ys[i])}, bilinear. Integer coordinates reproduce pixels exactly.
+   */
+  public static void bilinear(float[] image, int width, int height, float[] xs, float[] ys, float[] out) {
+    for (int i = 0; i < out.length; i++) {
+      out[i] = bilinearAt(image, width, height, xs[i], ys[i]);
+    }
+  }
+
+  public static float bilinearAt(float[] image, int width, int height, float x, float y) {
+    int x0 = (int) Math.floor(x);
+    int y0 = (int) Math.floor(y);
+    float fx = x - x0;
+    float fy = y - y0;
+    int c0;
+    int c1;
+    int r0;
+    int r1;
+    if (x0 >= 0 && x0 + 1 < width) {
+      c0 = x0;
+      c1 = x0 + 1;
+    } else {
+      c0 = Mirror.index(x0, width);
+      c1 = Mirror.index(x0 + 1, width);
+    }
+    if (y0 >= 0 && y0 + 1 < height) {
+      r0 = y0 * width;
+      r1 = r0 + width;
+    } else {
+      r0 = Mirror.index(y0, height) * width;
+      r1 = Mirror.index(y0 + 1, height) * width;
+    }
+    float a = image[r0 + c0];
+    float b = image[r0 + c1];
+    float c = image[r1 + c0];
+    float d = image[r1 + c1];
+    float top = a + fx * (b - a);
+    float bottom = c + fx * (d - c);
+    return top + fy * (bottom - top);
+  }
+
+  /** {@code out[i] = labels(round(xs[i]), round(ys[i]))}. */
+  public static void nearest(byte[] labels, int width, int height, float[] xs, float[] ys, byte[] out) {
+    for (int i = 0; i < out.length; i++) {
+      int x = Mirror.index((int) Math.floor(xs[i] + 0.5f), width);
+      int y = Mirror.index((int) Math.floor(ys[i] + 0.5f), height);
+      out[i] = labels[y * width + x];
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package org.unettf.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.unettf.io.AtomicFiles;
+import org.unettf.io.Charts;
+import org.unettf.metrics.Evaluation;
+
+/** history.csv: one row per validation, the numbers behind curves.png. */
+public final class History {
+  static final List<String> COLUMNS = List.of(
+      "step", "train_loss", "val_loss", "pixel_accuracy", "pixel_error", "v_rand", "v_info", "mean_iou");
+  private final Path file;
+  private final List<double[]> rows = new ArrayList<>();
+
+  /** Reads an existing history, keeping only rows up to {@code upToStep} (a resumed run redoes the rest). */
+  public History(Path file, long upToStep) {
+    this.file = file;
+    if (Files.isRegularFile(file)) {
+      try {
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
+          double[] row = java.util.Arrays.stream(line.split(",")).mapToDouble(History::parse).toArray();
+          if (row.length == COLUMNS.size() && row[0] <= upToStep) {
+            rows.add(row);
+          }
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // A damaged history only costs the curves of earlier steps.
+      }
+    }
+  }
+
+  public void add(long step, double trainLoss, Evaluation.Report report) {
+    double meanIou = java.util.Arrays.stream(report.iou()).average().orElse(Double.NaN);
+    rows.add(new double[] {step, trainLoss, report.loss(), report.accuracy(), report.pixelError(), report.vRand(),
+        report.vInfo(), meanIou});
+    StringBuilder csv = new StringBuilder(String.join(",", COLUMNS)).append('\n');
+    for (double[] row : rows) {
+      List<String> cells = new ArrayList<>();
+      cells.add(String.valueOf((long) row[0]));
+      for (int i = 1; i < row.length; i++) {
+        cells.add(String.format(Locale.ROOT, "%.6f", row[i]));
+      }
+      csv.append(String.join(",", cells)).append('\n');
+    }
+    AtomicFiles.writeString(file, csv.toString());
+  }
+
+  public List<double[]> rows() {
+    return List.copyOf(rows);
+  }
+
+  /** curves.png: losses, V_rand, V_info, pixel error and accuracy against step. */
+  public void plot(Path target) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    Map<String, List<Charts.Line>> charts = new LinkedHashMap<>();
+    charts.put("loss", List.of(line("training", 1), line("validation", 2)));
+    charts.put("V_rand", List.of(line("V_rand", 5)));
+    charts.put("V_info", List.of(line("V_info", 6)));
+    charts.put("pixel error", List.of(line("pixel error", 4)));
+    charts.put("pixel accuracy", List.of(line("pixel accuracy", 3)));
+    charts.put("mean IoU", List.of(line("mean IoU", 7)));
+    Charts.writeCurves(target, charts);
+  }
+
+  private Charts.Line line(String name, int column) {
+    double[] x = rows.stream().mapToDouble(r -> r[0]).toArray();
+    double[] y = rows.stream().mapToDouble(r -> r[column]).toArray();
+    return new Charts.Line(name, x, y);
+  }
+
+  private static double parse(String cell) {
+    try {
+      return Double.parseDouble(cell.trim());
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+}

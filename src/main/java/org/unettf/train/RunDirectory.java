@@ -1,0 +1,92 @@
+package org.unettf.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.unettf.error.UserError;
+import org.unettf.io.AtomicFiles;
+
+/** A run's output folder and the names of everything a run writes into it. */
+public record RunDirectory(Path root) {
+
+  /**
+   * Creates a new run folder. An existing one is refused unless {@code overwrite}, in which case
+   * it is emptied first.
+   */
+  public static RunDirectory create(Path root, boolean overwrite) {
+    if (Files.exists(root)) {
+      if (!overwrite) {
+        throw UserError.output(root + " exists already; give train --resume " + root
+            + " to continue that run, --overwrite to replace it, or choose another output.name");
+      }
+      AtomicFiles.deleteQuietly(root);
+    }
+    try {
+      Files.createDirectories(root);
+      Files.createDirectories(root.resolve("logs"));
+    } catch (IOException e) {
+      throw UserError.output("cannot create run folder " + root + " (" + AtomicFiles.describe(e) + ")");
+    }
+    if (!Files.isWritable(root)) {
+      throw UserError.output("cannot write to run folder " + root + " (permission denied)");
+    }
+    return new RunDirectory(root);
+  }
+
+  /** An existing run, for --resume and export. */
+  public static RunDirectory open(Path root) {
+    if (!Files.isDirectory(root) || !Files.isRegularFile(root.resolve("config.yaml"))) {
+      throw UserError.input(root + " is not a run folder (it has no config.yaml)");
+    }
+    return new RunDirectory(root);
+  }
+
+  public Path config() {
+    return root.resolve("config.yaml");
+  }
+
+  public Path info() {
+    return root.resolve("run.json");
+  }
+
+  public Path trainLogs() {
+    return root.resolve("logs").resolve("train");
+  }
+
+  public Path validationLogs() {
+    return root.resolve("logs").resolve("validation");
+  }
+
+  public Path checkpoints() {
+    return root.resolve("checkpoints");
+  }
+
+  public Path weightMaps() {
+    return root.resolve("weight-maps.tif");
+  }
+
+  public Path weightMapPicture() {
+    return root.resolve("weight-map.png");
+  }
+
+  public Path history() {
+    return root.resolve("history.csv");
+  }
+
+  public Path curves() {
+    return root.resolve("curves.png");
+  }
+
+  public Path metrics() {
+    return root.resolve("metrics.json");
+  }
+
+  /** TF Serving's model base path: it holds one folder per version. */
+  public Path savedModels() {
+    return root.resolve("savedmodel").resolve("unet");
+  }
+
+  public Path bestSavedModels() {
+    return root.resolve("savedmodel").resolve("unet-best");
+  }
+}

@@ -1,0 +1,107 @@
+package org.unettf.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.unettf.data.Normalization;
+import org.unettf.error.UserError;
+import org.unettf.model.Sessions;
+
+/**
+ * What produced a run: versions of unet-tf, TensorFlow and Java, the machine, the command line
+ * and the data statistics fixed at its start. Written next to every run's outputs.
+ */
+public final class RunInfo {
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+  private RunInfo() {}
+
+  /** Versions and machine, for run.json, bench output and model cards. */
+  public static Map<String, Object> environment() {
+    Map<String, Object> env = new LinkedHashMap<>();
+    env.put("unet_tf", version());
+    env.put("git_commit", gitCommit());
+    env.put("tensorflow", Sessions.TensorFlowVersion.VERSION);
+    env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    env.put("cpu", cpuModel());
+    env.put("cores", Runtime.getRuntime().availableProcessors());
+    env.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1 << 20));
+    return env;
+  }
+
+  public static void write(Path target, List<String> command, Normalization normalization, double[] classWeights,
+      long parameters, Map<String, Object> extra) {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("started", Instant.now().toString());
+    info.put("command", command);
+    info.put("environment", environment());
+    info.put("normalization", Map.of("mean", normalization.mean(), "std", normalization.std()));
+    info.put("class_weights", classWeights);
+    info.put("parameters", parameters);
+    info.putAll(extra);
+    org.unettf.io.AtomicFiles.writeString(target, GSON.toJson(info) + "\n");
+  }
+
+  /** The normalisation a run recorded, which its exports must reuse. */
+  public static Normalization normalization(Path runInfo) {
+    try {
+      JsonObject json = GSON.fromJson(Files.readString(runInfo), JsonObject.class);
+      JsonObject n = json.getAsJsonObject("normalization");
+      return new Normalization(n.get("mean").getAsDouble(), n.get("std").getAsDouble());
+    } catch (IOException | RuntimeException e) {
+      throw UserError.input(runInfo + " is missing or damaged; it records the run's normalisation ("
+          + e.getMessage() + ")");
+    }
+  }
+
+  public static String version() {
+    String v = RunInfo.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** The commit of the working directory's git checkout, when there is one. */
+  public static String gitCommit() {
+    try {
+      Process p = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        return "unknown";
+      }
+      Process dirty = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no").start();
+      String changes = new String(dirty.getInputStream().readAllBytes()).trim();
+      dirty.waitFor(5, TimeUnit.SECONDS);
+      return changes.isEmpty() ? out : out + "-dirty";
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // Not Linux: the architecture is all we know.
+    }
+    return System.getProperty("os.arch");
+  }
+
+  public static Gson gson() {
+    return GSON;
+  }
+}

@@ -1,0 +1,246 @@
+package org.unettf.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.framework.optimizers.Momentum;
+import org.tensorflow.framework.optimizers.Optimizer;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TType;
+import org.unettf.config.ModelConfig;
+import org.unettf.config.RunConfig;
+import org.unettf.config.TrainConfig;
+import org.unettf.data.Normalization;
+import org.unettf.data.OverlapTile;
+import org.unettf.data.Sample;
+import org.unettf.model.Gradients;
+import org.unettf.model.Layers;
+import org.unettf.model.Loss;
+import org.unettf.model.Mode;
+import org.unettf.model.Sessions;
+import org.unettf.model.Tensors;
+import org.unettf.model.UNet;
+
+/**
+ * The training graph and its session, built once: a fixed-size batch through the U-Net to the
+ * weighted loss, its gradients and the optimizer's update, plus an any-size evaluation head that
+ * shares the variables (for validation over whole slices).
+ */
+public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel {
+  private final Graph graph;
+  private final Session session;
+  private final ModelConfig spec;
+  private final int batch;
+  private final int inputSize;
+  private final int outputSize;
+  private final Placeholder<TFloat32> image;
+  private final Placeholder<TUint8> labels;
+  private final Placeholder<TFloat32> weights;
+  private final Placeholder<TInt64> stepSeed;
+  private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> gradientNorm;
+  private final Operand<TFloat32> trainProbabilities;
+  private final Op train;
+  private final Variable<TInt64> globalStep;
+  private final Placeholder<TFloat32> evalImage;
+  private final Operand<TFloat32> evalProbabilities;
+  private final List<Variable<TFloat32>> variables;
+
+  /** Losses and the global gradient norm of one step. */
+  public record StepResult(float loss, float gradientNorm, float[] probabilities) {}
+
+  public TrainingGraph(RunConfig config, Normalization normalization) {
+    Gradients.register();
+    this.spec = config.model();
+    this.batch = config.train().batch();
+    this.inputSize = config.tile().size();
+    this.outputSize = config.outputTile();
+    this.graph = new Graph();
+    try {
+      Ops root = Ops.create(graph);
+      DeviceSpec device = Sessions.device(config.runtime());
+      Ops tf = device == null ? root : root.withDevice(device);
+      int channels = spec.channels();
+      image = tf.withName("image").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(batch, inputSize, inputSize, channels)));
+      labels = tf.withName("labels").placeholder(TUint8.class, Placeholder.shape(Shape.of(batch, outputSize, outputSize)));
+      weights = tf.withName("weights").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(batch, outputSize, outputSize)));
+      stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
+
+      UNet net = UNet.build(Layers.initialised(tf, config.train().seed()), spec, normalization);
+      List<Op> updates = new ArrayList<>();
+      Operand<TFloat32> logits = net.logits(image, Mode.TRAIN, stepSeed, updates);
+      Operand<TInt32> classes = tf.dtypes.cast(labels, TInt32.class);
+      loss = Loss.weightedCrossEntropy(tf, logits, classes, weights, spec.classes());
+      trainProbabilities = tf.nn.softmax(logits);
+
+      variables = net.allVariables();
+      List<Variable<TFloat32>> trainable = net.trainableVariables();
+      Output<?>[] gradients = graph.addGradients(loss.asOutput(),
+          trainable.stream().map(Variable::asOutput).toArray(Output<?>[]::new));
+      List<Optimizer.GradAndVar<? extends TType>> pairs = new ArrayList<>();
+      List<Operand<TFloat32>> squares = new ArrayList<>();
+      for (int i = 0; i < gradients.length; i++) {
+        @SuppressWarnings("unchecked")
+        Output<TFloat32> g = (Output<TFloat32>) gradients[i];
+        pairs.add(new Optimizer.GradAndVar<>(g, trainable.get(i).asOutput()));
+        squares.add(tf.reduceSum(tf.math.square(g), tf.range(tf.constant(0), tf.rank(g), tf.constant(1))));
+      }
+      gradientNorm = tf.withName("gradient_norm").math.sqrt(tf.math.addN(squares));
+      Optimizer optimizer = optimizer(graph, config.train());
+      Op apply = optimizer.applyGradients(pairs, "train");
+      globalStep = root.withName("global_step").variable(root.constant(0L));
+      List<Op> stepOps = new ArrayList<>(updates);
+      stepOps.add(apply);
+      train = root.withControlDependencies(stepOps).withName("train_step").assignAdd(globalStep, root.constant(1L));
+
+      evalImage = tf.withName("eval_image").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, -1, -1, channels)));
+      evalProbabilities = tf.withName("eval_probabilities").nn.softmax(net.logits(evalImage, Mode.INFER, null, null));
+      session = new Session(graph, Sessions.config(config.runtime()));
+      session.initialize();
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  private static Optimizer optimizer(Graph graph, TrainConfig train) {
+    return switch (train.optimizer()) {
+      case ADAM -> new Adam(graph, (float) train.learningRate());
+      case MOMENTUM -> new Momentum(graph, (float) train.learningRate(), (float) train.momentum());
+    };
+  }
+
+  /** One optimisation step on {@code samples}; fetches the batch's probabilities when asked. */
+  public StepResult step(List<Sample> samples, long seed, long step, boolean withProbabilities) {
+    try (var in = feed(samples);
+        var seedTensor = Tensors.longs(seed, step)) {
+      Session.Runner runner = session.runner()
+          .feed(image, in.image())
+          .feed(labels, in.labels())
+          .feed(weights, in.weights())
+          .feed(stepSeed, seedTensor)
+          .addTarget(train)
+          .fetch(loss)
+          .fetch(gradientNorm);
+      if (withProbabilities) {
+        runner.fetch(trainProbabilities);
+      }
+      try (Result result = runner.run()) {
+        float lossValue = ((TFloat32) result.get(0)).getFloat();
+        float norm = ((TFloat32) result.get(1)).getFloat();
+        float[] probabilities = withProbabilities ? Tensors.read((TFloat32) result.get(2)) : null;
+        return new StepResult(lossValue, norm, probabilities);
+      }
+    }
+  }
+
+  /** The device placement of a training step's ops, for the log. */
+  public java.util.Map<String, Integer> placement(List<Sample> samples, long seed) {
+    try (var in = feed(samples);
+        var seedTensor = Tensors.longs(seed, 0)) {
+      return Sessions.placement(session.runner()
+          .feed(image, in.image())
+          .feed(labels, in.labels())
+          .feed(weights, in.weights())
+          .feed(stepSeed, seedTensor)
+          .fetch(loss));
+    }
+  }
+
+  @Override
+  public float[] predict(float[] tiles, int count, int size) {
+    try (TFloat32 in = Tensors.floats(tiles, count, size, size, spec.channels());
+        Result result = session.runner().feed(evalImage, in).fetch(evalProbabilities).run()) {
+      return Tensors.read((TFloat32) result.get(0));
+    }
+  }
+
+  public long globalStep() {
+    try (Result result = session.runner().fetch(globalStep).run()) {
+      return ((TInt64) result.get(0)).getLong();
+    }
+  }
+
+  /** Writes every variable, optimizer slots and global step included, to {@code prefix}. */
+  public void save(String prefix) {
+    session.save(prefix);
+  }
+
+  public void restore(String prefix) {
+    session.restore(prefix);
+  }
+
+  /** Current values of the network's variables, by name, for histograms. */
+  public java.util.Map<String, float[]> variableValues() {
+    java.util.Map<String, float[]> values = new java.util.LinkedHashMap<>();
+    for (Variable<TFloat32> v : variables) {
+      try (Result result = session.runner().fetch(v).run()) {
+        values.put(v.op().name(), Tensors.read((TFloat32) result.get(0)));
+      }
+    }
+    return values;
+  }
+
+  public byte[] graphDef() {
+    return graph.toGraphDef().toByteArray();
+  }
+
+  public int outputSize() {
+    return outputSize;
+  }
+
+  public int inputSize() {
+    return inputSize;
+  }
+
+  private record Feed(TFloat32 image, TUint8 labels, TFloat32 weights) implements AutoCloseable {
+    @Override
+    public void close() {
+      image.close();
+      labels.close();
+      weights.close();
+    }
+  }
+
+  private Feed feed(List<Sample> samples) {
+    int in = inputSize * inputSize;
+    int out = outputSize * outputSize;
+    float[] images = new float[batch * in];
+    byte[] classes = new byte[batch * out];
+    float[] w = new float[batch * out];
+    for (int b = 0; b < batch; b++) {
+      // A short final batch repeats its first sample, so the graph's static shape holds.
+      Sample s = samples.get(b < samples.size() ? b : 0);
+      System.arraycopy(s.image(), 0, images, b * in, in);
+      System.arraycopy(s.labels(), 0, classes, b * out, out);
+      System.arraycopy(s.weights(), 0, w, b * out, out);
+    }
+    return new Feed(
+        Tensors.floats(images, batch, inputSize, inputSize, spec.channels()),
+        Tensors.bytes(classes, batch, outputSize, outputSize),
+        Tensors.floats(w, batch, outputSize, outputSize));
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}
