@@ -128,8 +128,9 @@ public record ModelConfig(
     return params + conv(1, in, classes);
   }
 
+  /** A convolution's kernel plus its bias; batch norm's scale and offset replace a 3×3's bias. */
   private long conv(int k, int in, int out) {
-    long weights = (long) k * k * in * out + out;
-    return batchNorm && k == 3 ? weights + 2L * out : weights;
+    long kernel = (long) k * k * in * out;
+    return batchNorm && k == 3 ? kernel + 2L * out : kernel + out;
   }
 }

@@ -169,6 +169,12 @@ public final class StackReader {
       try {
         String format = reader.getFormatName().toLowerCase(Locale.ROOT);
         checkSuffix(file, format, role);
+        if (format.startsWith("tif")) {
+          String damage = TiffStructure.damage(file);
+          if (damage != null) {
+            throw UserError.input(role + ": " + file + " is corrupt or truncated (" + damage + ")");
+          }
+        }
         reader.setInput(in, false, true);
         int pages = reader.getNumImages(true);
         List<float[]> slices = new ArrayList<>(pages);

@@ -1,0 +1,147 @@
+package org.unettf.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unettf.TestData;
+import org.unettf.io.StackWriter;
+
+/** Every bad input gets one clear line, its exit code, and leaves no run folder behind. */
+class BadInputTest {
+  @TempDir
+  Path dir;
+
+  private Path config(String images, String labels, String extra) throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "model: {depth: 3, filters: 4}\ntile: {size: 124}\ntrain: {steps: 2}\n"
+        + "data: {images: " + images + ", labels: " + labels + "}\noutput: {dir: " + dir.resolve("runs") + "}\n" + extra);
+    return file;
+  }
+
+  private Cli train(Path config) {
+    Cli result = Cli.run("train", config.toString());
+    assertFalse(Files.exists(dir.resolve("runs")), "no run folder is left behind");
+    return result;
+  }
+
+  @Test
+  void aMissingStackSaysWhereToGetTheIsbiData() throws Exception {
+    Cli r = train(config("data/isbi2012/nope-volume.tif", TestData.labels().toString(), ""));
+    assertEquals(3, r.code());
+    String line = r.errorLine();
+    assertTrue(line.contains("data.images: data/isbi2012/nope-volume.tif not found"), line);
+    assertTrue(line.contains("tools/fetch-isbi.sh"), line);
+  }
+
+  @Test
+  void aTruncatedTiff() throws Exception {
+    Path cut = dir.resolve("cut.tif");
+    byte[] all = Files.readAllBytes(TestData.volume());
+    Files.write(cut, java.util.Arrays.copyOf(all, all.length / 3));
+    Cli r = train(config(cut.toString(), TestData.labels().toString(), ""));
+    assertEquals(3, r.code());
+    assertTrue(r.errorLine().contains("data.images: " + cut + " is corrupt or truncated"), r.err());
+  }
+
+  @Test
+  void anEmptyFile() throws Exception {
+    Path empty = Files.createFile(dir.resolve("empty.tif"));
+    Cli r = train(config(empty.toString(), TestData.labels().toString(), ""));
+    assertEquals(3, r.code());
+    assertEquals("error: data.images: " + empty + " is empty (0 bytes)", r.errorLine());
+  }
+
+  @Test
+  void aPngNamedTif() throws Exception {
+    Path png = dir.resolve("slice.tif");
+    ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png", png.toFile());
+    Cli r = train(config(png.toString(), TestData.labels().toString(), ""));
+    assertEquals(3, r.code());
+    assertTrue(r.errorLine().contains("holds a PNG image but its name says TIFF"), r.err());
+  }
+
+  @Test
+  void stacksOfDifferentSliceCounts() throws Exception {
+    Path few = dir.resolve("few.tif");
+    var volume = org.unettf.io.StackReader.readLabels(TestData.labels(), "x");
+    StackWriter.writeByteTiff(few, volume.width(), volume.height(),
+        List.of(scale(volume.slice(0)), scale(volume.slice(1))));
+    Cli r = train(config(TestData.volume().toString(), few.toString(), ""));
+    assertEquals(3, r.code());
+    assertTrue(r.errorLine().contains("data.labels: " + few + " has 2 slices but data.images"), r.err());
+  }
+
+  @Test
+  void labelsWithGreyValues() throws Exception {
+    Path grey = dir.resolve("grey.tif");
+    byte[] slice = new byte[64 * 64];
+    slice[70] = (byte) 128;
+    StackWriter.writeByteTiff(grey, 64, 64, List.of(slice, slice));
+    Cli r = train(config(grey.toString(), grey.toString(), ""));
+    assertEquals(3, r.code());
+    assertTrue(r.errorLine().contains("slice 0 has label value 128 at (x=6, y=1), 1 such pixels; expected only 0 (membrane) and 255 (cell)"),
+        r.err());
+  }
+
+  @Test
+  void rgbLabels() throws Exception {
+    Path rgb = dir.resolve("rgb.png");
+    ImageIO.write(new BufferedImage(16, 16, BufferedImage.TYPE_3BYTE_BGR), "png", rgb.toFile());
+    Cli r = train(config(rgb.toString(), rgb.toString(), ""));
+    assertEquals(3, r.code());
+    assertTrue(r.errorLine().contains("data.labels: " + rgb + " holds 8-bit 3-channel labels"), r.err());
+  }
+
+  @Test
+  void configErrorsExitWithTwo() throws Exception {
+    Cli r = train(config(TestData.volume().toString(), TestData.labels().toString(), "modle: {depth: 3}\n"));
+    assertEquals(2, r.code());
+    assertTrue(r.errorLine().contains("modle: unknown key; did you mean 'model'?"), r.err());
+  }
+
+  @Test
+  void aTileLargerThanTheSlices() throws Exception {
+    Path small = dir.resolve("small.tif");
+    byte[] slice = new byte[60 * 60];
+    StackWriter.writeByteTiff(small, 60, 60, List.of(slice, slice, slice));
+    Cli r = train(config(small.toString(), small.toString(), ""));
+    assertEquals(2, r.code());
+    assertTrue(r.errorLine().contains("tile.size: 124 gives 84 px outputs, larger than the 60×60 slices"), r.err());
+  }
+
+  @Test
+  void unknownOptionsAndMissingArguments() {
+    Cli r = Cli.run("predict", "--input", "x.tif");
+    assertEquals(2, r.code());
+    assertTrue(r.errorLine().contains("--output"), r.err());
+    Cli t = Cli.run("train");
+    assertEquals(2, t.code());
+    assertTrue(t.errorLine().contains("CONFIG"), t.err());
+  }
+
+  @Test
+  void aFolderThatIsNoSavedModel() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("model"));
+    Cli r = Cli.run("predict", "--model", empty.toString(), "--input", TestData.volume().toString(), "--output",
+        dir.resolve("p.tif").toString());
+    assertEquals(4, r.code());
+    assertTrue(r.errorLine().contains("has no saved_model.pb"), r.err());
+    assertFalse(Files.exists(dir.resolve("p.tif")));
+  }
+
+  private static byte[] scale(byte[] classes) {
+    byte[] out = new byte[classes.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) (classes[i] * 255);
+    }
+    return out;
+  }
+}
