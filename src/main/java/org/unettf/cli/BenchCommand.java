@@ -1,0 +1,274 @@
+package org.unettf.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.unettf.config.ConfigLoader;
+import org.unettf.config.RunConfig;
+import org.unettf.config.TrainConfig;
+import org.unettf.data.Augmenter;
+import org.unettf.data.Dataset;
+import org.unettf.data.OverlapTile;
+import org.unettf.data.Sample;
+import org.unettf.data.Slice;
+import org.unettf.data.TrainingSet;
+import org.unettf.data.TrainingStream;
+import org.unettf.data.WeightMap;
+import org.unettf.io.AtomicFiles;
+import org.unettf.model.Flops;
+import org.unettf.model.Sessions;
+import org.unettf.numerics.Dihedral;
+import org.unettf.train.RunInfo;
+import org.unettf.train.SummaryWriter;
+import org.unettf.train.TrainingGraph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure training and inference speed of a config's network against the machine's matmul rate.")
+final class BenchCommand implements Callable<Integer> {
+  @ParentCommand
+  Main main;
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "The config whose network, tile and data to measure.")
+  Path config;
+
+  @Option(names = "--steps", defaultValue = "5", description = "Timed training steps per measurement (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--slices", defaultValue = "2", description = "Validation slices to time inference on (default: ${DEFAULT-VALUE}).")
+  int slices;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  Path json;
+
+  private final Map<String, Object> results = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    RunConfig cfg = ConfigLoader.load(config);
+    Sessions.checkDevice(cfg.runtime());
+    TrainingSet data = TrainingSet.load(cfg, s -> { });
+    int tile = cfg.tile().size();
+    results.put("config", config.toString());
+    results.put("environment", RunInfo.environment());
+    results.put("threads", Map.of("intra_op", cfg.runtime().intraOpThreadsResolved(), "inter_op",
+        cfg.runtime().interOpThreadsResolved()));
+    main.out.printf("bench %s: depth %d, %d filters, tile %d -> %d, batch %d, %d intra-op threads%n", config,
+        cfg.model().depth(), cfg.model().filters(), tile, cfg.outputTile(), cfg.train().batch(),
+        cfg.runtime().intraOpThreadsResolved());
+
+    double matmul = matmulRate(cfg);
+    put("matmul_gflops", matmul, "fp32 4096² MatMul: %.1f GFLOP/s");
+    double forward = Flops.forward(cfg.model(), tile);
+    double step = Flops.trainingStep(cfg.model(), tile, cfg.train().batch());
+    put("forward_gflop", forward / 1e9, "network: %.1f GFLOP per forward pass");
+    put("step_gflop", step / 1e9, "         %.1f GFLOP per training step");
+
+    weightMapAndAugmentation(cfg, data);
+    try (TrainingGraph graph = new TrainingGraph(cfg, data.normalization())) {
+      bareTraining(cfg, graph, step, matmul);
+      pipelineTraining(cfg, graph, data, step, matmul);
+      inference(cfg, graph, data, matmul);
+    }
+    put("peak_rss_mb", peakRssMb(), "peak resident memory: %.0f MB");
+    if (json != null) {
+      AtomicFiles.writeString(json, RunInfo.gson().toJson(results) + "\n");
+      main.out.println("wrote " + json);
+    }
+    return 0;
+  }
+
+  /** The in-run reference: how fast this TF runtime multiplies two 4096² matrices here. */
+  private double matmulRate(RunConfig cfg) {
+    int n = 4096;
+    try (Graph g = new Graph(); Session s = new Session(g, Sessions.config(cfg.runtime()))) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> a = tf.variable(tf.random.statelessRandomNormal(tf.constant(new int[] {n, n}), tf.constant(new long[] {1, 2})));
+      Operand<TFloat32> b = tf.variable(tf.random.statelessRandomNormal(tf.constant(new int[] {n, n}), tf.constant(new long[] {3, 4})));
+      Operand<TFloat32> product = tf.reduceSum(tf.linalg.matMul(a, b), tf.constant(new int[] {0, 1}));
+      s.initialize();
+      double[] times = new double[5];
+      s.runner().fetch(product).run().close();
+      for (int i = 0; i < times.length; i++) {
+        long t0 = System.nanoTime();
+        s.runner().fetch(product).run().close();
+        times[i] = (System.nanoTime() - t0) / 1e9;
+      }
+      return 2.0 * n * n * n / median(times) / 1e9;
+    }
+  }
+
+  private void weightMapAndAugmentation(RunConfig cfg, TrainingSet data) {
+    Slice slice = data.train().get(0);
+    double[] times = new double[5];
+    for (int i = 0; i < times.length; i++) {
+      long t0 = System.nanoTime();
+      WeightMap.compute(slice.labels(), slice.width(), slice.height(), data.classWeights(), cfg.weights().w0(),
+          cfg.weights().sigma());
+      times[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    put("weight_map_ms_per_slice", median(times), "weight map: %.1f ms per " + slice.width() + "×" + slice.height()
+        + " slice (one core)");
+    Augmenter augmenter = new Augmenter(cfg.augment(), cfg.tile().size(), cfg.outputTile());
+    for (int i = 0; i < 20; i++) {
+      augmenter.sample(slice, new SplittableRandom(i));
+    }
+    int n = 100;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      augmenter.sample(data.train().get(i % data.train().size()), new SplittableRandom(1000 + i));
+    }
+    put("augmentation_samples_per_second_per_thread", n / ((System.nanoTime() - t0) / 1e9),
+        "augmentation: %.0f samples/s per thread (" + cfg.tile().size() + " px tiles, as configured)");
+  }
+
+  private void bareTraining(RunConfig cfg, TrainingGraph graph, double flops, double matmul) {
+    List<Sample> batch = syntheticBatch(cfg);
+    for (int i = 0; i < 2; i++) {
+      graph.step(batch, 1, i, false);
+    }
+    double[] times = new double[steps];
+    for (int i = 0; i < steps; i++) {
+      long t0 = System.nanoTime();
+      graph.step(batch, 1, i, false);
+      times[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    double t = median(times);
+    put("train_step_seconds", t, "training step (bare graph): %.3f s median");
+    put("train_images_per_second", cfg.train().batch() / t, "                  %.2f images/s");
+    put("train_gflops", flops / t / 1e9, "                  %.1f GFLOP/s");
+    put("train_fraction_of_matmul", flops / t / 1e9 / matmul, "                  %.2f of the matmul rate");
+  }
+
+  /** Steps fed by the real input pipeline, with the summaries a run writes, validation amortised. */
+  private void pipelineTraining(RunConfig cfg, TrainingGraph graph, TrainingSet data, double flops, double matmul) {
+    TrainConfig train = cfg.train();
+    Augmenter augmenter = new Augmenter(cfg.augment(), cfg.tile().size(), cfg.outputTile());
+    Dataset<List<Sample>> stream = TrainingStream.of(data.train(), augmenter, train.seed(), train.batch(),
+        train.shuffleBuffer(), train.loaderThreads(), train.prefetch(), 0);
+    Path logs;
+    try {
+      logs = Files.createTempDirectory("unet-tf-bench");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    double[] times = new double[steps];
+    double waitMs = 0;
+    try (var cursor = stream.cursor(); SummaryWriter log = new SummaryWriter(logs)) {
+      graph.step(cursor.next(), train.seed(), 0, false);
+      for (int i = 0; i < steps; i++) {
+        long t0 = System.nanoTime();
+        List<Sample> batch = cursor.next();
+        waitMs += (System.nanoTime() - t0) / 1e6;
+        TrainingGraph.StepResult r = graph.step(batch, train.seed(), i + 1, false);
+        log.scalar("loss", r.loss(), i);
+        log.scalar("gradient_norm", r.gradientNorm(), i);
+        times[i] = (System.nanoTime() - t0) / 1e9;
+      }
+      log.flush();
+    } finally {
+      AtomicFiles.deleteQuietly(logs);
+    }
+    double t = median(times);
+    put("pipeline_step_seconds", t, "training step (input pipeline + summaries): %.3f s median");
+    put("pipeline_data_wait_ms", waitMs / steps, "                  waited %.1f ms per step for data");
+    put("pipeline_fraction_of_bare", (double) results.get("train_step_seconds") / t,
+        "                  %.2f of the bare step's throughput");
+  }
+
+  private void inference(RunConfig cfg, TrainingGraph graph, TrainingSet data, double matmul) {
+    List<Slice> shown = data.validation().subList(0, Math.min(slices, data.validation().size()));
+    Slice first = shown.get(0);
+    int input = OverlapTile.inputSize(cfg.model(), Math.max(first.width(), first.height()), Integer.MAX_VALUE);
+    double tileFlops = Flops.forward(cfg.model(), input);
+    int[] counter = new int[1];
+    OverlapTile.TileModel counting = (tiles, count, size) -> {
+      counter[0] += count;
+      return graph.predict(tiles, count, size);
+    };
+    OverlapTile.predict(first.image(), first.width(), first.height(), cfg.model(), counting, OverlapTile.Plan.onePass());
+    counter[0] = 0;
+    long t0 = System.nanoTime();
+    for (Slice s : shown) {
+      OverlapTile.predict(s.image(), s.width(), s.height(), cfg.model(), counting, OverlapTile.Plan.onePass());
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double perSlice = seconds / shown.size();
+    double tilesPerSlice = (double) counter[0] / shown.size();
+    double coveringFlops = Flops.forward(cfg.model(), cfg.model().inputCovering(Math.max(first.width(), first.height())));
+    put("inference_tile_px", input, "inference: %.0f px tiles (the smallest valid tile covering a slice)");
+    put("inference_tiles_per_second", counter[0] / seconds, "           %.2f tiles/s");
+    put("inference_slices_per_second", 1 / perSlice, "           %.2f slices/s (" + first.width() + "×" + first.height() + ")");
+    put("inference_flops_over_covering_tile", tilesPerSlice * tileFlops / coveringFlops,
+        "           %.2f× the FLOPs of the smallest valid tile covering the slice");
+    put("inference_fraction_of_matmul", tilesPerSlice * tileFlops / perSlice / 1e9 / matmul,
+        "           %.2f of the matmul rate");
+    int[] all = java.util.stream.IntStream.range(0, Dihedral.ORDER).toArray();
+    t0 = System.nanoTime();
+    OverlapTile.predictAveraged(first.image(), first.width(), first.height(), cfg.model(), graph,
+        OverlapTile.Plan.onePass(), all);
+    put("inference_tta8_slices_per_second", 1 / ((System.nanoTime() - t0) / 1e9),
+        "           %.3f slices/s with 8-fold test-time augmentation");
+  }
+
+  private List<Sample> syntheticBatch(RunConfig cfg) {
+    int in = cfg.tile().size();
+    int out = cfg.outputTile();
+    SplittableRandom random = new SplittableRandom(1);
+    List<Sample> batch = new ArrayList<>();
+    for (int b = 0; b < cfg.train().batch(); b++) {
+      float[] image = new float[in * in * cfg.model().channels()];
+      for (int i = 0; i < image.length; i++) {
+        image[i] = (float) random.nextDouble();
+      }
+      byte[] labels = new byte[out * out];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = (byte) random.nextInt(cfg.model().classes());
+      }
+      float[] weights = new float[out * out];
+      Arrays.fill(weights, 1f);
+      batch.add(new Sample(0, in, out, image, labels, weights));
+    }
+    return batch;
+  }
+
+  private void put(String key, double value, String format) {
+    results.put(key, value);
+    main.out.println(String.format(format, value));
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** Peak resident set size of this process (Linux's VmHWM), or NaN elsewhere. */
+  static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Double.parseDouble(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException ignored) {
+      // Not Linux.
+    }
+    return Double.NaN;
+  }
+}
