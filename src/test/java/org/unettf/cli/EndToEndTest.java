@@ -1,0 +1,162 @@
+package org.unettf.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Tensor;
+import org.tensorflow.types.TFloat32;
+import org.unettf.TestData;
+import org.unettf.data.OverlapTile;
+import org.unettf.infer.SavedModelPredictor;
+import org.unettf.io.ImageStack;
+import org.unettf.io.Pictures;
+import org.unettf.io.StackReader;
+import org.unettf.model.Tensors;
+import org.unettf.train.RunInfo;
+
+/** The user's path through the real CLI: train, predict, evaluate, export. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EndToEndTest {
+  Path dir;
+  Path run;
+
+  @BeforeAll
+  void train(@TempDir Path tmp) throws Exception {
+    dir = tmp;
+    Path config = dir.resolve("tiny.yaml");
+    Files.writeString(config, "model: {depth: 3, filters: 4}\n"
+        + "data: {images: " + TestData.volume() + ", labels: " + TestData.labels() + ", validation_slices: 28-29}\n"
+        + "tile: {size: 124}\n"
+        + "train: {steps: 12, batch: 2, validate_every: 6, checkpoint_every: 6, summary_every: 3}\n"
+        + "output: {dir: " + dir.resolve("runs") + ", name: tiny}\n");
+    Cli r = Cli.run("train", config.toString());
+    assertEquals(0, r.code(), r.err());
+    run = dir.resolve("runs").resolve("tiny");
+    assertTrue(r.out().contains("SavedModel: " + run.resolve("savedmodel/unet/1")), r.out());
+  }
+
+  @Test
+  void trainWritesTheRunFolder() throws Exception {
+    for (String f : List.of("config.yaml", "run.json", "weight-maps.tif", "weight-map.png", "history.csv", "curves.png",
+        "metrics.json", "savedmodel/unet/1/saved_model.pb", "savedmodel/unet/1/assets.extra/unet-tf.json",
+        "checkpoints/latest")) {
+      assertTrue(Files.exists(run.resolve(f)), f);
+    }
+    JsonObject info = RunInfo.gson().fromJson(Files.readString(run.resolve("run.json")), JsonObject.class);
+    assertTrue(info.getAsJsonObject("environment").get("tensorflow").getAsString().startsWith("2."));
+    assertEquals(28, info.getAsJsonArray("train_slices").size());
+    String resolved = Files.readString(run.resolve("config.yaml"));
+    assertTrue(resolved.contains("name: tiny") && resolved.contains("w0: 10.0"), resolved);
+    ImageStack weights = StackReader.readImages(run.resolve("weight-maps.tif"), "x", s -> { });
+    assertEquals(30, weights.depth());
+    assertTrue(Files.isDirectory(run.resolve("logs/train")) && Files.isDirectory(run.resolve("logs/validation")));
+  }
+
+  @Test
+  void predictWritesProbabilitiesAndMasks() throws Exception {
+    Path out = dir.resolve("pred.tif");
+    Path overlays = dir.resolve("overlays");
+    Cli r = Cli.run("predict", "--model", run.resolve("savedmodel/unet").toString(), "--input",
+        TestData.isbi().resolve("test-volume.tif").toString(), "--output", out.toString(), "--overlays",
+        overlays.toString(), "--tta", "2");
+    assertEquals(0, r.code(), r.err());
+    ImageStack probabilities = StackReader.readImages(out, "x", s -> { });
+    assertEquals(30, probabilities.depth());
+    assertEquals(512, probabilities.width());
+    for (float v : probabilities.slice(3)) {
+      assertTrue(v >= 0 && v <= 1);
+    }
+    var masks = StackReader.readLabels(dir.resolve("pred-masks.tif"), "x");
+    assertEquals(30, masks.depth());
+    int agree = 0;
+    for (int i = 0; i < masks.slice(3).length; i++) {
+      agree += (masks.slice(3)[i] == 1) == (probabilities.slice(3)[i] > 0.5f) ? 1 : 0;
+    }
+    assertEquals(masks.slice(3).length, agree, "masks are the thresholded probabilities");
+    try (Stream<Path> pngs = Files.list(overlays)) {
+      assertEquals(30, pngs.count());
+    }
+  }
+
+  @Test
+  void predictTakesASingleSliceAndAFolder() throws Exception {
+    ImageStack volume = StackReader.readImages(TestData.volume(), "x", s -> { });
+    Path folder = Files.createDirectories(dir.resolve("slices"));
+    for (int z : new int[] {2, 10}) {
+      ImageIO.write(Pictures.grey(volume.slice(z), 512, 512), "png", folder.resolve("s" + z + ".png").toFile());
+    }
+    Path model = run.resolve("savedmodel/unet/1");
+    Cli fromFolder = Cli.run("predict", "--model", model.toString(), "--input", folder.toString(), "--output",
+        dir.resolve("folder.tif").toString());
+    assertEquals(0, fromFolder.code(), fromFolder.err());
+    Cli fromSlice = Cli.run("predict", "--model", model.toString(), "--input", folder.resolve("s10.png").toString(),
+        "--output", dir.resolve("slice.tif").toString());
+    assertEquals(0, fromSlice.code(), fromSlice.err());
+    ImageStack two = StackReader.readImages(dir.resolve("folder.tif"), "x", s -> { });
+    ImageStack one = StackReader.readImages(dir.resolve("slice.tif"), "x", s -> { });
+    assertEquals(2, two.depth(), "folder slices sorted by name: s2 before s10");
+    assertArrayEquals(two.slice(1), one.slice(0));
+  }
+
+  @Test
+  void evaluateWritesMetricsAndPanels() throws Exception {
+    Path report = dir.resolve("eval");
+    Cli r = Cli.run("evaluate", "--model", run.resolve("savedmodel/unet/1").toString(), "--images",
+        TestData.volume().toString(), "--labels", TestData.labels().toString(), "--slices", "28-29", "--report",
+        report.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("V_rand"), r.out());
+    JsonObject metrics = RunInfo.gson().fromJson(Files.readString(report.resolve("metrics.json")), JsonObject.class);
+    double accuracy = metrics.get("pixel_accuracy").getAsDouble();
+    assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
+    List<String> csv = Files.readAllLines(report.resolve("metrics.csv"));
+    assertEquals(4, csv.size(), "header, two slices, mean");
+    assertTrue(csv.get(3).startsWith("mean,"));
+    assertEquals(accuracy, Double.parseDouble(csv.get(3).split(",")[1]), 1e-6);
+    assertEquals(List.of(28, 29), metrics.getAsJsonArray("slices").asList().stream().map(e -> e.getAsInt()).toList());
+    assertTrue(Files.size(report.resolve("slice-028.png")) > 10_000);
+  }
+
+  @Test
+  void exportAddsAVersionAndTheSegmentSignatureKeepsTheSliceSize() throws Exception {
+    Cli r = Cli.run("export", "--run", run.toString(), "--checkpoint", "latest");
+    assertEquals(0, r.code(), r.err());
+    Path v2 = run.resolve("savedmodel/unet/2");
+    assertTrue(Files.exists(v2.resolve("saved_model.pb")));
+    ImageStack volume = StackReader.readImages(TestData.volume(), "x", s -> { });
+    float[] expected;
+    try (SavedModelPredictor p = SavedModelPredictor.load(v2, new org.unettf.config.RuntimeConfig(0, 0, "cpu"))) {
+      expected = OverlapTile.predict(volume.slice(5), 512, 512, p.card().model(), p, OverlapTile.Plan.onePass());
+    }
+    try (SavedModelBundle bundle = SavedModelBundle.load(v2.toString(), "serve");
+        TFloat32 image = Tensors.floats(volume.slice(5), 1, 512, 512, 1);
+        Result out = bundle.function("segment").call(java.util.Map.of("image", image))) {
+      Tensor probabilities = out.get("probabilities").orElseThrow();
+      assertEquals(org.tensorflow.ndarray.Shape.of(1, 512, 512, 2), probabilities.shape());
+      assertArrayEquals(expected, Tensors.read((TFloat32) probabilities), 1e-5f);
+    }
+    Cli again = Cli.run("export", "--run", run.toString(), "--version", "2");
+    assertEquals(5, again.code());
+    assertTrue(again.errorLine().contains("exists already"), again.err());
+  }
+
+  @Test
+  void anExistingRunFolderIsRefused() throws Exception {
+    Cli r = Cli.run("train", run.resolve("config.yaml").toString());
+    assertEquals(5, r.code());
+    assertTrue(r.errorLine().contains("exists already; give train --resume"), r.err());
+  }
+}
