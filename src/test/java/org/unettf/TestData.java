@@ -40,9 +40,12 @@ public final class TestData {
 
   /** A config for a tiny network on the real ISBI stacks, with extra YAML appended. */
   public static RunConfig tinyConfig(String extra) {
-    String yaml = "model: {depth: 3, filters: 8}\n"
-        + "data: {images: " + volume() + ", labels: " + labels() + ", validation_slices: 27-29}\n"
-        + "tile: {size: 124}\n" + extra;
-    return ConfigLoader.parse(yaml, "test.yaml");
+    return withIsbi("model: {depth: 3, filters: 8}\ntile: {size: 124}\n" + extra);
+  }
+
+  /** A config from YAML without a data section, reading the real ISBI stacks. */
+  public static RunConfig withIsbi(String yaml) {
+    return ConfigLoader.parse(yaml + "data: {images: " + volume() + ", labels: " + labels()
+        + ", validation_slices: 27-29}\n", "test.yaml");
   }
 }

@@ -1,12 +1,10 @@
 package org.unettf.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.RunConfig;
 import org.unettf.error.UserError;
@@ -55,7 +53,7 @@ final class ExportCommand implements Callable<Integer> {
       }
     };
     Path base = output != null ? output : dir.savedModels();
-    int v = version != null ? version : nextVersion(base);
+    int v = version != null ? version : Exporter.nextVersion(base);
     if (v < 1) {
       throw UserError.config("--version: expected a number ≥ 1, found " + v);
     }
@@ -75,17 +73,5 @@ final class ExportCommand implements Callable<Integer> {
 
   private static UserError noCheckpoint(RunDirectory dir) {
     return UserError.model(dir.root() + " has no complete checkpoint yet");
-  }
-
-  static int nextVersion(Path base) {
-    if (!Files.isDirectory(base)) {
-      return 1;
-    }
-    try (Stream<Path> list = Files.list(base)) {
-      return list.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
-          .mapToInt(Integer::parseInt).max().orElse(0) + 1;
-    } catch (IOException e) {
-      return 1;
-    }
   }
 }

@@ -23,6 +23,7 @@ import org.unettf.io.AtomicFiles;
 import org.unettf.io.Pictures;
 import org.unettf.io.StackWriter;
 import org.unettf.model.Flops;
+import org.unettf.model.Memory;
 import org.unettf.model.Sessions;
 import org.unettf.train.Checkpoints;
 import org.unettf.train.RunDirectory;
@@ -69,6 +70,8 @@ final class TrainCommand implements Callable<Integer> {
       run = null;
     }
     Sessions.checkDevice(cfg.runtime());
+    Memory.checkTraining(cfg.model(), cfg.tile().size(), cfg.train().batch(), cfg.runtime().device(),
+        Memory.availableBytes());
     List<String> notices = new ArrayList<>();
     TrainingSet data = TrainingSet.load(cfg, run == null ? null : run.weightMaps(), notices::add);
 
@@ -91,7 +94,13 @@ final class TrainCommand implements Callable<Integer> {
       main.out.println("resume with: java -jar target/unet-tf.jar train --resume " + run.root());
       return "SIGTERM".equals(stop.signal()) ? ExitCode.TERMINATED.code : ExitCode.INTERRUPTED.code;
     }
-    exportModels(cfg, data, run, outcome);
+    if (outcome.stepsRun() == 0) {
+      main.out.println("the run is complete at step " + outcome.step() + "; raise train.steps in " + run.config()
+          + " to train on");
+    }
+    if (outcome.stepsRun() > 0 || !Files.exists(run.savedModels())) {
+      exportModels(cfg, data, run, outcome);
+    }
     return 0;
   }
 
@@ -156,11 +165,12 @@ final class TrainCommand implements Callable<Integer> {
     provenance.put("unet_tf", RunInfo.version());
     provenance.put("git_commit", RunInfo.gitCommit());
     ModelCard card = ModelCard.of(cfg.model(), data.normalization(), provenance);
-    Path last = Exporter.export(card, Checkpoints.prefix(outcome.lastCheckpoint()), run.savedModels(), 1, cfg.runtime());
+    Path last = Exporter.export(card, Checkpoints.prefix(outcome.lastCheckpoint()), run.savedModels(),
+        Exporter.nextVersion(run.savedModels()), cfg.runtime());
     main.out.println("SavedModel: " + last);
     if (outcome.bestCheckpoint().isPresent() && !outcome.bestCheckpoint().get().equals(outcome.lastCheckpoint())) {
-      Path best = Exporter.export(card, Checkpoints.prefix(outcome.bestCheckpoint().get()), run.bestSavedModels(), 1,
-          cfg.runtime());
+      Path best = Exporter.export(card, Checkpoints.prefix(outcome.bestCheckpoint().get()), run.bestSavedModels(),
+          Exporter.nextVersion(run.bestSavedModels()), cfg.runtime());
       main.out.println("best SavedModel (by validation): " + best);
     }
     if (outcome.lastReport() != null) {

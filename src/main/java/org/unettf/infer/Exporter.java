@@ -48,6 +48,19 @@ public final class Exporter {
     }
   }
 
+  /** One above the highest numbered version folder in {@code base}; 1 for a new base. */
+  public static int nextVersion(Path base) {
+    if (!Files.isDirectory(base)) {
+      return 1;
+    }
+    try (java.util.stream.Stream<Path> list = Files.list(base)) {
+      return list.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
+          .mapToInt(Integer::parseInt).max().orElse(0) + 1;
+    } catch (IOException e) {
+      return 1;
+    }
+  }
+
   static String firstLine(String message) {
     if (message == null) {
       return "unknown TensorFlow error";

@@ -37,7 +37,7 @@ public final class Trainer {
   }
 
   /** Where training ended and what it left. */
-  public record Outcome(Status status, long step, Path lastCheckpoint, Optional<Path> bestCheckpoint,
+  public record Outcome(Status status, long step, long stepsRun, Path lastCheckpoint, Optional<Path> bestCheckpoint,
       Evaluation.Report lastReport, double secondsTraining, double meanDataWaitMs) {}
 
   public Trainer(RunConfig config, TrainingSet data, RunDirectory run, PrintStream out, boolean terminal, StopRequest stop) {
@@ -105,7 +105,7 @@ public final class Trainer {
             Path saved = checkpoints.save(graph, new Checkpoints.State(step, step * train.batch(), bestScore, bestStep), false);
             trainLog.flush();
             validationLog.flush();
-            return new Outcome(Status.INTERRUPTED, step, saved, checkpoints.best(), lastReport, trainingSeconds,
+            return new Outcome(Status.INTERRUPTED, step, stepsRun, saved, checkpoints.best(), lastReport, trainingSeconds,
                 stepsRun == 0 ? 0 : totalWaitMs / stepsRun);
           }
           long waitStart = System.nanoTime();
@@ -173,7 +173,7 @@ public final class Trainer {
       trainLog.flush();
       validationLog.flush();
       history.plot(run.curves());
-      return new Outcome(Status.COMPLETED, step, lastCheckpoint, checkpoints.best(), lastReport, trainingSeconds,
+      return new Outcome(Status.COMPLETED, step, stepsRun, lastCheckpoint, checkpoints.best(), lastReport, trainingSeconds,
           stepsRun == 0 ? 0 : totalWaitMs / stepsRun);
     }
   }

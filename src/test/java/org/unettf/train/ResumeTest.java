@@ -1,0 +1,70 @@
+package org.unettf.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unettf.TestData;
+import org.unettf.config.RunConfig;
+import org.unettf.data.TrainingSet;
+
+/** N steps, a checkpoint, and N resumed steps give what 2N straight steps give. */
+class ResumeTest {
+  @TempDir
+  Path dir;
+
+  private static RunConfig config(int steps) {
+    return TestData.withIsbi("model: {depth: 3, filters: 4, dropout: 0.3}\ntile: {size: 124}\n"
+        + "train: {steps: " + steps + ", batch: 2, optimizer: adam, learning_rate: 0.002, summary_every: 1, "
+        + "validate_every: 12, checkpoint_every: 12, loader_threads: 3, shuffle_buffer: 8}\n");
+  }
+
+  private static Trainer.Outcome train(RunConfig config, TrainingSet data, RunDirectory run, Optional<Path> resume) {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    return new Trainer(config, data, run, quiet, false, new StopRequest()).train(resume);
+  }
+
+  @Test
+  void resumingGivesTheSameLossCurveAndWeights() throws Exception {
+    RunConfig full = config(24);
+    TrainingSet data = TrainingSet.load(full, s -> { });
+    RunDirectory straight = RunDirectory.create(dir.resolve("straight"), false);
+    Trainer.Outcome a = train(full, data, straight, Optional.empty());
+
+    RunDirectory split = RunDirectory.create(dir.resolve("split"), false);
+    Trainer.Outcome half = train(config(12), data, split, Optional.empty());
+    assertEquals(12, half.step());
+    Trainer.Outcome b = train(full, data, split, Optional.of(half.lastCheckpoint()));
+    assertEquals(24, b.step());
+
+    List<double[]> lossA = EventFiles.scalars(EventFiles.read(straight.trainLogs()), "loss");
+    List<double[]> lossB = EventFiles.scalars(EventFiles.read(split.trainLogs()), "loss");
+    assertEquals(24, lossA.size());
+    assertEquals(24, lossB.size());
+    for (int i = 0; i < 24; i++) {
+      assertEquals(lossA.get(i)[0], lossB.get(i)[0]);
+      assertEquals(lossA.get(i)[1], lossB.get(i)[1], 1e-5, "loss at step " + lossA.get(i)[0]);
+    }
+    Map<String, float[]> weightsA = weights(full, data, a.lastCheckpoint());
+    Map<String, float[]> weightsB = weights(full, data, b.lastCheckpoint());
+    assertEquals(weightsA.keySet(), weightsB.keySet());
+    for (String name : weightsA.keySet()) {
+      assertArrayEquals(weightsA.get(name), weightsB.get(name), 1e-5f, name);
+    }
+    assertEquals(a.lastReport().vRand(), b.lastReport().vRand(), 1e-5);
+  }
+
+  private static Map<String, float[]> weights(RunConfig config, TrainingSet data, Path checkpoint) {
+    try (TrainingGraph graph = new TrainingGraph(config, data.normalization())) {
+      graph.restore(Checkpoints.prefix(checkpoint));
+      return graph.variableValues();
+    }
+  }
+}
