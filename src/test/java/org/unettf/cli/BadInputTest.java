@@ -21,7 +21,7 @@ class BadInputTest {
 
   private Path config(String images, String labels, String extra) throws Exception {
     Path file = dir.resolve("c.yaml");
-    Files.writeString(file, "model: {depth: 3, filters: 4}\ntile: {size: 124}\ntrain: {steps: 2}\n"
+    Files.writeString(file, "model: {depth: 3, filters: 4}\ntile: {size: 124}\ntrain: {steps: 2, validate_every: 2}\n"
         + "data: {images: " + images + ", labels: " + labels + "}\noutput: {dir: " + dir.resolve("runs") + "}\n" + extra);
     return file;
   }
@@ -135,6 +135,115 @@ class BadInputTest {
     assertEquals(4, r.code());
     assertTrue(r.errorLine().contains("has no saved_model.pb"), r.err());
     assertFalse(Files.exists(dir.resolve("p.tif")));
+  }
+
+  private static Path corpus(String name) throws Exception {
+    return Path.of(BadInputTest.class.getResource("/bad/" + name).toURI());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "tabs.yaml           | :2:.*YAML does not allow tab characters for indentation; use spaces",
+      "duplicate-keys.yaml | :4: model.depth: duplicate key \\(first given on line 2\\)",
+      "unknown-keys.yaml   | :3: model.filtres: unknown key; did you mean 'filters'\\?.*",
+      "negative-sizes.yaml | :3: model.filters: expected an integer from 1 to 1024, found -8"})
+  void corpusConfigs(String file, String message) throws Exception {
+    Path config = corpus(file);
+    Cli r = Cli.run("train", config.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.errorLine().matches("error: " + java.util.regex.Pattern.quote(config.toString()) + message), r.err());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "zero-byte.tif   | is empty \\(0 bytes\\)",
+      "png-renamed.tif | holds a PNG image but its name says TIFF; rename it to match its content"})
+  void corpusImages(String file, String message) throws Exception {
+    Path image = corpus(file);
+    Cli r = train(config(image.toString(), TestData.labels().toString(), ""));
+    assertEquals(3, r.code());
+    assertTrue(r.errorLine().matches("error: data.images: " + java.util.regex.Pattern.quote(image.toString()) + " "
+        + message), r.err());
+  }
+
+  @Test
+  void corpusSavedModelWithoutItsGraph() throws Exception {
+    Path model = corpus("savedmodel-without-pb");
+    Cli r = Cli.run("predict", "--model", model.toString(), "--input", TestData.volume().toString(), "--output",
+        dir.resolve("p.tif").toString());
+    assertEquals(4, r.code());
+    assertEquals("error: " + model + " has no saved_model.pb: not a SavedModel folder", r.errorLine());
+  }
+
+  @Test
+  void aSavedModelWithAForeignSignature() throws Exception {
+    Path foreign = dir.resolve("foreign");
+    try (org.tensorflow.Graph g = new org.tensorflow.Graph();
+        org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+      org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
+      var x = tf.withName("x").placeholder(org.tensorflow.types.TFloat32.class);
+      var y = tf.withName("y").math.mul(x, tf.constant(2f));
+      org.tensorflow.SavedModelBundle.exporter(foreign.toString()).withSession(s)
+          .withSignature(org.tensorflow.Signature.builder().input("x", x).output("y", y).build()).export();
+    }
+    Cli noCard = Cli.run("predict", "--model", foreign.toString(), "--input", TestData.volume().toString(), "--output",
+        dir.resolve("p.tif").toString());
+    assertEquals(4, noCard.code());
+    assertTrue(noCard.errorLine().contains("it is not a SavedModel exported by unet-tf"), noCard.err());
+
+    Path card = foreign.resolve("assets.extra/unet-tf.json");
+    Files.createDirectories(card.getParent());
+    Files.writeString(card, "{\"format\": \"unet-tf/1\", \"model\": {\"depth\": 3, \"filters\": 4}, "
+        + "\"normalization\": {\"mean\": 0.5, \"std\": 0.2}}");
+    Cli wrongSignature = Cli.run("predict", "--model", foreign.toString(), "--input", TestData.volume().toString(),
+        "--output", dir.resolve("p.tif").toString());
+    assertEquals(4, wrongSignature.code());
+    assertTrue(wrongSignature.errorLine().contains("has no serving_default signature taking 'image' and giving "
+        + "'probabilities'"), wrongSignature.err());
+  }
+
+  @Test
+  void sixteenBitAndRgbImagesAreConvertedWithANotice() throws Exception {
+    var volume = org.unettf.io.StackReader.readImages(TestData.volume(), "x", s -> { });
+    Path sixteen = dir.resolve("sixteen.tif");
+    Path rgb = dir.resolve("rgb.tif");
+    java.util.List<java.awt.image.BufferedImage> wide = new java.util.ArrayList<>();
+    java.util.List<java.awt.image.BufferedImage> colour = new java.util.ArrayList<>();
+    for (int z = 0; z < volume.depth(); z++) {
+      var w = new java.awt.image.BufferedImage(512, 512, java.awt.image.BufferedImage.TYPE_USHORT_GRAY);
+      var c = new java.awt.image.BufferedImage(512, 512, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+      for (int i = 0; i < 512 * 512; i++) {
+        int v = Math.round(volume.slice(z)[i] * 255);
+        w.getRaster().setSample(i % 512, i / 512, 0, v * 257);
+        c.getRaster().setPixel(i % 512, i / 512, new int[] {v, v, v});
+      }
+      wide.add(w);
+      colour.add(c);
+    }
+    writePages(sixteen, wide);
+    writePages(rgb, colour);
+    for (Path images : java.util.List.of(sixteen, rgb)) {
+      Cli r = Cli.run("train", config(images.toString(), TestData.labels().toString(), "").toString());
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("data.images: " + images + (images == rgb ? " is RGB; using its luma" : " is 16-bit; scaling it")),
+          r.out());
+      org.unettf.io.AtomicFiles.deleteQuietly(dir.resolve("runs"));
+      Cli asLabels = Cli.run("train", config(TestData.volume().toString(), images.toString(), "").toString());
+      assertEquals(3, asLabels.code());
+      assertTrue(asLabels.errorLine().contains("data.labels: " + images + " holds "), asLabels.err());
+    }
+  }
+
+  private static void writePages(Path file, java.util.List<java.awt.image.BufferedImage> pages) throws Exception {
+    javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+    try (var out = ImageIO.createImageOutputStream(file.toFile())) {
+      writer.setOutput(out);
+      writer.prepareWriteSequence(null);
+      for (var page : pages) {
+        writer.writeToSequence(new javax.imageio.IIOImage(page, null, null), null);
+      }
+      writer.endWriteSequence();
+    }
   }
 
   private static byte[] scale(byte[] classes) {
