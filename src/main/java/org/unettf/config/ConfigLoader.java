@@ -48,7 +48,12 @@ public final class ConfigLoader {
     AugmentConfig augment = augment(root.section("augment"));
     TrainConfig train = train(root.section("train"));
     OutputConfig output = output(root.section("output"), label);
-    RuntimeConfig runtime = runtime(root.section("runtime"));
+    YamlSection runtimeSection = root.section("runtime");
+    RuntimeConfig runtime = runtime(runtimeSection);
+    if (train.batch() % runtime.replicas() != 0) {
+      throw runtimeSection.invalid("replicas", "a number of replicas that divides train.batch (" + train.batch() + ")",
+          String.valueOf(runtime.replicas()));
+    }
     root.finish();
     return new RunConfig(model, data, tile, weights, augment, train, output, runtime);
   }
@@ -192,6 +197,8 @@ public final class ConfigLoader {
     if (!device.matches("auto|cpu|gpu:\\d+")) {
       throw s.invalid("device", "auto, cpu or gpu:N", "'" + device + "'");
     }
-    return new RuntimeConfig(intra, inter, device);
+    int replicas = s.integer("replicas", 1, 1, 64);
+    RuntimeConfig.Precision precision = s.choice("precision", RuntimeConfig.Precision.FP32, RuntimeConfig.Precision.class);
+    return new RuntimeConfig(intra, inter, device, replicas, precision);
   }
 }

@@ -16,13 +16,25 @@ public final class Loss {
   public static Operand<TFloat32> weightedCrossEntropy(
       Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels, Operand<TFloat32> weights, int classes) {
     Ops scoped = tf.withSubScope("loss");
-    Operand<TFloat32> flatLogits = scoped.reshape(logits, scoped.constant(new int[] {-1, classes}));
-    Operand<TInt32> flatLabels = scoped.reshape(labels, scoped.constant(new int[] {-1}));
-    Operand<TFloat32> flatWeights = scoped.reshape(weights, scoped.constant(new int[] {-1}));
-    Operand<TFloat32> perPixel = scoped.nn.sparseSoftmaxCrossEntropyWithLogits(flatLogits, flatLabels).loss();
-    Operand<TInt32> all = scoped.constant(0);
     return scoped.withName("weighted_cross_entropy").math.div(
-        scoped.reduceSum(scoped.math.mul(perPixel, flatWeights), all),
-        scoped.reduceSum(flatWeights, all));
+        weightedSum(scoped, logits, labels, weights, classes), totalWeight(scoped, weights));
+  }
+
+  /**
+   * The numerator {@code Σ w(x)·(−log p_l(x)(x))} alone: towers that each see part of a batch
+   * divide their sums by the whole batch's {@link #totalWeight}, so that their losses add up to
+   * the batch's.
+   */
+  public static Operand<TFloat32> weightedSum(
+      Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels, Operand<TFloat32> weights, int classes) {
+    Operand<TFloat32> flatLogits = tf.reshape(logits, tf.constant(new int[] {-1, classes}));
+    Operand<TInt32> flatLabels = tf.reshape(labels, tf.constant(new int[] {-1}));
+    Operand<TFloat32> flatWeights = tf.reshape(weights, tf.constant(new int[] {-1}));
+    Operand<TFloat32> perPixel = tf.nn.sparseSoftmaxCrossEntropyWithLogits(flatLogits, flatLabels).loss();
+    return tf.reduceSum(tf.math.mul(perPixel, flatWeights), tf.constant(0));
+  }
+
+  public static Operand<TFloat32> totalWeight(Ops tf, Operand<TFloat32> weights) {
+    return tf.reduceSum(tf.reshape(weights, tf.constant(new int[] {-1})), tf.constant(0));
   }
 }

@@ -11,6 +11,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.unettf.config.RuntimeConfig;
@@ -30,16 +32,53 @@ public final class Sessions {
     if (runtime.device().equals("cpu")) {
       config.putDeviceCount("GPU", 0);
     }
+    if (runtime.replicas() > 1 && !runtime.gpu()) {
+      // Virtual CPU devices, one per tower; they share the same cores and thread pools.
+      config.putDeviceCount("CPU", runtime.replicas());
+    }
+    RewriterConfig.Builder rewrites = RewriterConfig.newBuilder();
+    switch (runtime.precision()) {
+      case BF16 -> {
+        rewrites.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
+        if (runtime.gpu()) {
+          rewrites.setAutoMixedPrecision(RewriterConfig.Toggle.ON);
+        }
+      }
+      case FP16 -> rewrites.setAutoMixedPrecision(RewriterConfig.Toggle.ON);
+      case FP32 -> { }
+    }
+    config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrites));
     return config.build();
   }
 
   /** The device the network's ops are pinned to, or null to let TensorFlow choose. */
   public static DeviceSpec device(RuntimeConfig runtime) {
     if (runtime.device().startsWith("gpu:")) {
-      int index = Integer.parseInt(runtime.device().substring(4));
-      return DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.GPU).deviceIndex(index).build();
+      return gpu(Integer.parseInt(runtime.device().substring(4)));
     }
     return null;
+  }
+
+  /**
+   * One device per tower: GPUs from the configured one upwards, or virtual CPUs; with one replica,
+   * {@link #device} (which may be null).
+   */
+  public static java.util.List<DeviceSpec> towers(RuntimeConfig runtime) {
+    if (runtime.replicas() == 1) {
+      return java.util.Collections.singletonList(device(runtime));
+    }
+    java.util.List<DeviceSpec> towers = new java.util.ArrayList<>();
+    int first = runtime.device().startsWith("gpu:") ? Integer.parseInt(runtime.device().substring(4)) : 0;
+    for (int i = 0; i < runtime.replicas(); i++) {
+      towers.add(runtime.gpu()
+          ? gpu(first + i)
+          : DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.CPU).deviceIndex(i).build());
+    }
+    return towers;
+  }
+
+  private static DeviceSpec gpu(int index) {
+    return DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.GPU).deviceIndex(index).build();
   }
 
   /** Fails with a clear message when the config insists on a GPU that TensorFlow cannot see. */

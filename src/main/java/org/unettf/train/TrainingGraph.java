@@ -83,23 +83,48 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
       stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
 
       UNet net = UNet.build(Layers.initialised(tf, config.train().seed()), spec, normalization);
-      List<Op> updates = new ArrayList<>();
-      Operand<TFloat32> logits = net.logits(image, Mode.TRAIN, stepSeed, updates);
-      Operand<TInt32> classes = tf.dtypes.cast(labels, TInt32.class);
-      loss = Loss.weightedCrossEntropy(tf, logits, classes, weights, spec.classes());
-      trainProbabilities = tf.nn.softmax(logits);
-
       variables = net.allVariables();
       List<Variable<TFloat32>> trainable = net.trainableVariables();
-      Output<?>[] gradients = graph.addGradients(loss.asOutput(),
-          trainable.stream().map(Variable::asOutput).toArray(Output<?>[]::new));
+      Output<?>[] variableOutputs = trainable.stream().map(Variable::asOutput).toArray(Output<?>[]::new);
+      List<Op> updates = new ArrayList<>();
+      List<DeviceSpec> towers = Sessions.towers(config.runtime());
+      int share = batch / towers.size();
+      Operand<TFloat32> totalWeight = Loss.totalWeight(tf, weights);
+      List<Operand<TFloat32>> towerLosses = new ArrayList<>();
+      List<Operand<TFloat32>> towerProbabilities = new ArrayList<>();
+      List<List<Operand<TFloat32>>> towerGradients = new ArrayList<>();
+      for (int t = 0; t < towers.size(); t++) {
+        Ops tower = towers.get(t) == null ? root : root.withDevice(towers.get(t));
+        tower = towers.size() == 1 ? tower : tower.withSubScope("tower" + t);
+        Operand<TFloat32> logits = net.logits(part(tower, image, t, share), Mode.TRAIN, stepSeed, updates);
+        Operand<TInt32> classes = tower.dtypes.cast(part(tower, labels, t, share), TInt32.class);
+        Operand<TFloat32> towerLoss = tower.math.div(
+            Loss.weightedSum(tower, logits, classes, part(tower, weights, t, share), spec.classes()), totalWeight);
+        towerLosses.add(towerLoss);
+        towerProbabilities.add(tower.nn.softmax(logits));
+        List<Operand<TFloat32>> gradients = new ArrayList<>();
+        for (Output<?> g : graph.addGradients(towerLoss.asOutput(), variableOutputs)) {
+          @SuppressWarnings("unchecked")
+          Output<TFloat32> typed = (Output<TFloat32>) g;
+          gradients.add(typed);
+        }
+        towerGradients.add(gradients);
+      }
+      loss = tf.withName("loss").math.addN(towerLosses);
+      trainProbabilities = towers.size() == 1
+          ? towerProbabilities.get(0)
+          : tf.concat(towerProbabilities, tf.constant(0));
       List<Optimizer.GradAndVar<? extends TType>> pairs = new ArrayList<>();
       List<Operand<TFloat32>> squares = new ArrayList<>();
-      for (int i = 0; i < gradients.length; i++) {
-        @SuppressWarnings("unchecked")
-        Output<TFloat32> g = (Output<TFloat32>) gradients[i];
-        pairs.add(new Optimizer.GradAndVar<>(g, trainable.get(i).asOutput()));
-        squares.add(tf.reduceSum(tf.math.square(g), tf.range(tf.constant(0), tf.rank(g), tf.constant(1))));
+      for (int i = 0; i < trainable.size(); i++) {
+        List<Operand<TFloat32>> perTower = new ArrayList<>();
+        for (List<Operand<TFloat32>> gradients : towerGradients) {
+          perTower.add(gradients.get(i));
+        }
+        // The towers' losses add up to the batch's loss, so their gradients add up to its gradient.
+        Operand<TFloat32> g = perTower.size() == 1 ? perTower.get(0) : tf.math.addN(perTower);
+        pairs.add(new Optimizer.GradAndVar<>(g.asOutput(), trainable.get(i).asOutput()));
+        squares.add(tf.math.mul(tf.constant(2f), tf.nn.l2Loss(g)));
       }
       gradientNorm = tf.withName("gradient_norm").math.sqrt(tf.math.addN(squares));
       Optimizer optimizer = optimizer(graph, config.train());
@@ -118,6 +143,17 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
       graph.close();
       throw e;
     }
+  }
+
+  /** Tower {@code t}'s share of a batch: {@code share} samples from {@code t·share} on. */
+  private static <T extends TType> Operand<T> part(Ops tf, Operand<T> batched, int t, int share) {
+    int rank = batched.shape().numDimensions();
+    int[] begin = new int[rank];
+    int[] size = new int[rank];
+    java.util.Arrays.fill(size, -1);
+    begin[0] = t * share;
+    size[0] = share;
+    return tf.slice(batched, tf.constant(begin), tf.constant(size));
   }
 
   private static Optimizer optimizer(Graph graph, TrainConfig train) {
