@@ -8,6 +8,10 @@ import java.util.concurrent.Callable;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.RunConfig;
 import org.unettf.error.UserError;
+import java.util.List;
+import org.unettf.data.Slice;
+import org.unettf.data.TrainingSet;
+import org.unettf.infer.BioImageIo;
 import org.unettf.infer.Exporter;
 import org.unettf.infer.ModelCard;
 import org.unettf.train.Checkpoints;
@@ -36,6 +40,20 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--version", paramLabel = "N", description = "Version folder number (default: one above the highest present).")
   Integer version;
 
+  @Option(names = "--format", defaultValue = "savedmodel", paramLabel = "FORMAT",
+      description = "savedmodel (TF Serving layout) or bioimageio (a model package zip; default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--name", paramLabel = "TEXT", description = "bioimageio: the model's name (default: from the run).")
+  String name;
+
+  @Option(names = "--author", paramLabel = "NAME", description = "bioimageio: an author; repeat for several (default: the user's name).")
+  java.util.List<String> authors;
+
+  @Option(names = "--input-max", defaultValue = "255", paramLabel = "V",
+      description = "bioimageio: the largest raw intensity, 255 for 8-bit or 65535 for 16-bit images (default: ${DEFAULT-VALUE}).")
+  double inputMaximum;
+
   @Override
   public Integer call() {
     RunDirectory dir = RunDirectory.open(run);
@@ -52,6 +70,9 @@ final class ExportCommand implements Callable<Integer> {
         yield p;
       }
     };
+    if (!format.equals("savedmodel") && !format.equals("bioimageio")) {
+      throw UserError.config("--format: expected savedmodel or bioimageio, found '" + format + "'");
+    }
     Path base = output != null ? output : dir.savedModels();
     int v = version != null ? version : Exporter.nextVersion(base);
     if (v < 1) {
@@ -64,10 +85,52 @@ final class ExportCommand implements Callable<Integer> {
     provenance.put("unet_tf", RunInfo.version());
     provenance.put("git_commit", RunInfo.gitCommit());
     ModelCard card = ModelCard.of(cfg.model(), RunInfo.normalization(dir.info()), provenance);
+    if (format.equals("bioimageio")) {
+      return exportPackage(dir, cfg, card, chosen);
+    }
     Path target = Exporter.export(card, Checkpoints.prefix(chosen), base, v, cfg.runtime());
     main.out.println("exported " + chosen + " to " + target);
     main.out.println("serve it with: tensorflow_model_server --rest_api_port=8501 --model_name=unet --model_base_path="
         + base.toAbsolutePath());
+    return 0;
+  }
+
+  private int exportPackage(RunDirectory dir, RunConfig cfg, ModelCard card, Path checkpoint) {
+    if (inputMaximum <= 0) {
+      throw UserError.config("--input-max: expected a positive number, found " + inputMaximum);
+    }
+    Path target = output != null ? output
+        : dir.root().resolve("bioimageio").resolve(dir.root().getFileName() + ".zip");
+    TrainingSet data = TrainingSet.load(cfg, dir.weightMaps(), s -> { });
+    Slice slice = data.validation().get(0);
+    int edge = Math.max(BioImageIo.testEdge(card.model()), Math.min(256, Math.min(slice.width(), slice.height())));
+    int x0 = (slice.width() - edge) / 2;
+    int y0 = (slice.height() - edge) / 2;
+    float[] test = org.unettf.numerics.Mirror.crop(slice.image(), slice.width(), slice.height(), x0, y0, edge, edge);
+    String metrics = "";
+    if (Files.isRegularFile(dir.metrics())) {
+      try {
+        var json = RunInfo.gson().fromJson(Files.readString(dir.metrics()), com.google.gson.JsonObject.class);
+        metrics = String.format("On the run's validation slices %s: pixel accuracy %.4f, pixel error %.4f, V_rand %.4f, "
+            + "V_info %.4f.", data.validation().stream().map(Slice::index).toList(), json.get("pixel_accuracy").getAsDouble(),
+            json.get("pixel_error").getAsDouble(), json.get("v_rand").getAsDouble(), json.get("v_info").getAsDouble());
+      } catch (java.io.IOException | RuntimeException e) {
+        metrics = "";
+      }
+    }
+    List<String> classNames = cfg.model().classes() == 2 ? List.of("membrane", "cell")
+        : java.util.stream.IntStream.range(0, cfg.model().classes()).mapToObj(c -> "class_" + c).toList();
+    BioImageIo.Description about = new BioImageIo.Description(
+        name != null ? name : "U-Net " + dir.root().getFileName() + " (unet-tf)",
+        "A 2D U-Net (Ronneberger et al. 2015) that segments " + String.join(" and ", classNames)
+            + " in grey images, trained with unet-tf.",
+        authors != null && !authors.isEmpty() ? authors : List.of(System.getProperty("user.name", "unet-tf user")),
+        classNames, inputMaximum,
+        "Images " + cfg.data().images() + " and labels " + cfg.data().labels() + "; trained on slices "
+            + data.train().stream().map(Slice::index).toList() + ".",
+        metrics);
+    BioImageIo.write(card, Checkpoints.prefix(checkpoint), about, test, edge, edge, cfg.runtime(), target);
+    main.out.println("exported " + checkpoint + " as a bioimage.io model package: " + target);
     return 0;
   }
 

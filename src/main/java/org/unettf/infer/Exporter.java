@@ -3,7 +3,15 @@ package org.unettf.infer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.OpDef;
+import org.tensorflow.proto.SavedModel;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.unettf.config.RuntimeConfig;
@@ -20,20 +28,29 @@ public final class Exporter {
   private Exporter() {}
 
   public static Path export(ModelCard card, String checkpointPrefix, Path base, int version, RuntimeConfig runtime) {
+    return export(card, checkpointPrefix, base, version, runtime, false);
+  }
+
+  /**
+   * As {@link #export(ModelCard, String, Path, int, RuntimeConfig)}; with {@code anySizeDefault},
+   * {@code serving_default} is the any-size {@code segment} signature, for consumers (such as
+   * bioimage.io's) that call only the default one.
+   */
+  public static Path export(ModelCard card, String checkpointPrefix, Path base, int version, RuntimeConfig runtime,
+      boolean anySizeDefault) {
     Path target = base.resolve(String.valueOf(version));
     if (Files.exists(target)) {
       throw UserError.output(target + " exists already; choose another --version or remove it");
     }
     Path partial = base.resolve("." + version + "." + System.nanoTime() + ".partial");
-    InferenceGraph inference = new InferenceGraph(card);
+    InferenceGraph inference = new InferenceGraph(card, anySizeDefault);
     try (Session session = new Session(inference.graph, Sessions.config(runtime))) {
       Files.createDirectories(base);
       session.restore(checkpointPrefix);
-      SavedModelBundle.exporter(partial.toString())
-          .withSession(session)
-          .withSignature(inference.serving)
-          .withSignature(inference.segment)
-          .export();
+      SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(partial.toString()).withSession(session);
+      inference.signatures.forEach(exporter::withSignature);
+      exporter.export();
+      stripDefaultAttributes(partial.resolve("saved_model.pb"));
       card.write(partial);
       AtomicFiles.move(partial, target);
       return target;
@@ -46,6 +63,34 @@ public final class Exporter {
     } finally {
       inference.graph.close();
     }
+  }
+
+  /**
+   * Removes every node attribute whose value is its op's registered default, as Python's
+   * {@code strip_default_attrs} does: an older runtime that does not know an attribute added later
+   * then loads the graph without complaint, using the same default.
+   */
+  static void stripDefaultAttributes(Path savedModelPb) throws IOException {
+    Map<String, OpDef> ops = new HashMap<>();
+    for (OpDef op : TensorFlow.registeredOpList().getOpList()) {
+      ops.put(op.getName(), op);
+    }
+    SavedModel.Builder model = SavedModel.parseFrom(Files.readAllBytes(savedModelPb)).toBuilder();
+    for (MetaGraphDef.Builder meta : model.getMetaGraphsBuilderList()) {
+      for (NodeDef.Builder node : meta.getGraphDefBuilder().getNodeBuilderList()) {
+        OpDef op = ops.get(node.getOp());
+        if (op == null) {
+          continue;
+        }
+        for (OpDef.AttrDef attr : op.getAttrList()) {
+          AttrValue value = node.getAttrMap().get(attr.getName());
+          if (attr.hasDefaultValue() && value != null && value.equals(attr.getDefaultValue())) {
+            node.removeAttr(attr.getName());
+          }
+        }
+      }
+    }
+    Files.write(savedModelPb, model.build().toByteArray());
   }
 
   /** One above the highest numbered version folder in {@code base}; 1 for a new base. */

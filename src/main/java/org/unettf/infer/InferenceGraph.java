@@ -24,63 +24,70 @@ import org.unettf.model.UNet;
  *   <li>{@code segment}: any {@code H×W} → outputs of the same size; the graph mirror-pads the
  *       image to the next size the network accepts and crops the result.
  * </ul>
+ *
+ * With {@code anySizeDefault} the graph holds the {@code segment} head only, under both keys.
  */
 final class InferenceGraph {
   static final String SEGMENT = "segment";
 
   final Graph graph;
-  final Signature serving;
-  final Signature segment;
+  final List<Signature> signatures;
 
-  InferenceGraph(ModelCard card) {
+  InferenceGraph(ModelCard card, boolean anySizeDefault) {
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
       ModelConfig spec = card.model();
       UNet net = UNet.build(Layers.restorable(tf), spec, card.normalization());
-      int channels = spec.channels();
-
-      Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, -1, -1, channels)));
-      Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(net.logits(image, Mode.INFER, null, null));
-      serving = Signature.builder()
-          .key(Signature.DEFAULT_KEY)
-          .methodName("tensorflow/serving/predict")
-          .input("image", image)
-          .output("probabilities", probabilities)
-          .output("labels", labels(tf.withName("labels"), probabilities))
-          .build();
-
-      Ops s = tf.withSubScope(SEGMENT);
-      Placeholder<TFloat32> anyImage = s.withName("image").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, -1, -1, channels)));
-      Operand<TInt32> shape = s.shape(anyImage);
-      Operand<TInt32> height = s.gather(shape, s.constant(1), s.constant(0));
-      Operand<TInt32> width = s.gather(shape, s.constant(2), s.constant(0));
-      boolean same = spec.padding() == ModelConfig.Padding.SAME;
-      int context = same ? spec.alignment() : spec.margin();
-      Operand<TInt32> paddings = s.stack(List.of(
-          s.constant(new int[] {0, 0}),
-          s.stack(List.of(s.constant(context), padAfter(s, spec, height, context))),
-          s.stack(List.of(s.constant(context), padAfter(s, spec, width, context))),
-          s.constant(new int[] {0, 0})));
-      Operand<TFloat32> padded = s.mirrorPad(anyImage, paddings, "REFLECT");
-      Operand<TFloat32> full = s.nn.softmax(net.logits(padded, Mode.INFER, null, null));
-      int offset = same ? context : 0;
-      Operand<TFloat32> cropped = s.withName("probabilities").slice(full,
-          s.constant(new int[] {0, offset, offset, 0}),
-          s.stack(List.of(s.constant(-1), height, width, s.constant(-1))));
-      segment = Signature.builder()
-          .key(SEGMENT)
-          .methodName("tensorflow/serving/predict")
-          .input("image", anyImage)
-          .output("probabilities", cropped)
-          .output("labels", labels(s.withName("labels"), cropped))
-          .build();
+      Head segment = segmentHead(tf.withSubScope(SEGMENT), net, spec);
+      if (anySizeDefault) {
+        signatures = List.of(segment.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));
+      } else {
+        Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
+            Placeholder.shape(Shape.of(-1, -1, -1, spec.channels())));
+        Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(net.logits(image, Mode.INFER, null, null));
+        Head fixed = new Head(image, probabilities, labels(tf.withName("labels"), probabilities));
+        signatures = List.of(fixed.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));
+      }
     } catch (RuntimeException e) {
       graph.close();
       throw e;
     }
+  }
+
+  /** An input and its two outputs, to be published under a signature key. */
+  private record Head(Operand<TFloat32> image, Operand<TFloat32> probabilities, Operand<TInt32> labels) {
+    Signature signature(String key) {
+      return Signature.builder()
+          .key(key)
+          .methodName("tensorflow/serving/predict")
+          .input("image", image)
+          .output("probabilities", probabilities)
+          .output("labels", labels)
+          .build();
+    }
+  }
+
+  private static Head segmentHead(Ops s, UNet net, ModelConfig spec) {
+    Placeholder<TFloat32> image = s.withName("image").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, -1, -1, spec.channels())));
+    Operand<TInt32> shape = s.shape(image);
+    Operand<TInt32> height = s.gather(shape, s.constant(1), s.constant(0));
+    Operand<TInt32> width = s.gather(shape, s.constant(2), s.constant(0));
+    boolean same = spec.padding() == ModelConfig.Padding.SAME;
+    int context = same ? spec.alignment() : spec.margin();
+    Operand<TInt32> paddings = s.stack(List.of(
+        s.constant(new int[] {0, 0}),
+        s.stack(List.of(s.constant(context), padAfter(s, spec, height, context))),
+        s.stack(List.of(s.constant(context), padAfter(s, spec, width, context))),
+        s.constant(new int[] {0, 0})));
+    Operand<TFloat32> padded = s.mirrorPad(image, paddings, "REFLECT");
+    Operand<TFloat32> full = s.nn.softmax(net.logits(padded, Mode.INFER, null, null));
+    int offset = same ? context : 0;
+    Operand<TFloat32> cropped = s.withName("probabilities").slice(full,
+        s.constant(new int[] {0, offset, offset, 0}),
+        s.stack(List.of(s.constant(-1), height, width, s.constant(-1))));
+    return new Head(image, cropped, labels(s.withName("labels"), cropped));
   }
 
   /**
@@ -101,5 +108,12 @@ final class InferenceGraph {
 
   private static Operand<TInt32> labels(Ops tf, Operand<TFloat32> probabilities) {
     return tf.math.argMax(probabilities, tf.constant(-1), TInt32.class);
+  }
+
+  /** The smallest edge the segment signature takes: mirror padding must stay inside the image. */
+  static int smallestSegmentEdge(ModelConfig spec) {
+    boolean same = spec.padding() == ModelConfig.Padding.SAME;
+    int context = same ? spec.alignment() : spec.margin();
+    return context + spec.alignment();
   }
 }

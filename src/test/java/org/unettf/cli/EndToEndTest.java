@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,6 +152,72 @@ class EndToEndTest {
     Cli again = Cli.run("export", "--run", run.toString(), "--version", "2");
     assertEquals(5, again.code());
     assertTrue(again.errorLine().contains("exists already"), again.err());
+  }
+
+  @Test
+  void aBioimageIoPackageHoldsItsModelAndMatchingTestTensors() throws Exception {
+    Path zip = dir.resolve("package.zip");
+    Cli r = Cli.run("export", "--run", run.toString(), "--format", "bioimageio", "--author", "A. Tester", "--output",
+        zip.toString());
+    assertEquals(0, r.code(), r.err());
+    Path unpacked = Files.createDirectories(dir.resolve("package"));
+    unzip(Files.newInputStream(zip), unpacked);
+    Map<String, Object> rdf = new org.snakeyaml.engine.v2.api.Load(
+        org.snakeyaml.engine.v2.api.LoadSettings.builder().build()).loadFromString(Files.readString(unpacked.resolve("rdf.yaml")))
+        instanceof Map<?, ?> m ? cast(m) : Map.of();
+    assertEquals("model", rdf.get("type"));
+    assertTrue(((String) rdf.get("format_version")).startsWith("0.5."));
+    assertEquals("10.1007/978-3-319-24574-4_28", cast(((List<?>) rdf.get("cite")).get(0)).get("doi"));
+    assertEquals("A. Tester", cast(((List<?>) rdf.get("authors")).get(0)).get("name"));
+    Map<String, Object> weights = cast(cast(rdf.get("weights")).get("tensorflow_saved_model_bundle"));
+    assertEquals(sha256(unpacked.resolve((String) weights.get("source"))), weights.get("sha256"));
+    assertTrue(((String) weights.get("tensorflow_version")).startsWith("2."));
+    Map<String, Object> input = cast(((List<?>) rdf.get("inputs")).get(0));
+    Map<String, Object> output = cast(((List<?>) rdf.get("outputs")).get(0));
+    for (Map<String, Object> tensor : List.of(input, output)) {
+      Map<String, Object> test = cast(tensor.get("test_tensor"));
+      assertEquals(sha256(unpacked.resolve((String) test.get("source"))), test.get("sha256"));
+    }
+    var outputAxes = (List<?>) output.get("axes");
+    assertEquals(20, cast(outputAxes.get(1)).get("halo"), "the valid network's margin");
+    for (String f : List.of("README.md", "cover.png")) {
+      assertTrue(Files.size(unpacked.resolve(f)) > 100, f);
+    }
+
+    org.unettf.io.Npy.Array testInput = org.unettf.io.Npy.read(unpacked.resolve("test_input.npy"));
+    org.unettf.io.Npy.Array testOutput = org.unettf.io.Npy.read(unpacked.resolve("test_output.npy"));
+    assertEquals(4, testInput.shape().length);
+    Path savedModel = Files.createDirectories(dir.resolve("package-model"));
+    unzip(Files.newInputStream(unpacked.resolve("savedmodel.zip")), savedModel);
+    float[] scaled = testInput.data().clone();
+    for (int i = 0; i < scaled.length; i++) {
+      scaled[i] /= 255f;
+    }
+    try (SavedModelBundle bundle = SavedModelBundle.load(savedModel.toString(), "serve");
+        TFloat32 in = Tensors.floats(scaled, testInput.shape());
+        Result out = bundle.call(Map.of("image", in))) {
+      assertArrayEquals(testOutput.data(), Tensors.read((TFloat32) out.get("probabilities").orElseThrow()), 1e-6f);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cast(Object map) {
+    return (Map<String, Object>) map;
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
+  private static void unzip(java.io.InputStream zip, Path target) throws Exception {
+    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(zip)) {
+      for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        Path out = target.resolve(e.getName());
+        Files.createDirectories(out.getParent());
+        Files.copy(in, out);
+      }
+    }
   }
 
   @Test
