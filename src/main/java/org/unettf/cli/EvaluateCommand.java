@@ -56,17 +56,19 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     int[] transforms = Models.transforms(tta);
-    ImageStack stack = StackReader.readImages(images, "--images", main.out::println);
-    LabelStack truth = StackReader.readLabels(labels, "--labels");
-    if (truth.depth() != stack.depth() || truth.width() != stack.width() || truth.height() != stack.height()) {
-      throw UserError.input("--labels: " + labels + " is " + truth.depth() + "×" + truth.width() + "×" + truth.height()
-          + " but --images " + images + " is " + stack.depth() + "×" + stack.width() + "×" + stack.height());
-    }
-    List<Integer> chosen = chosenSlices(stack.depth());
-    ImageStack subset = new ImageStack(stack.source(), stack.width(), stack.height(),
-        chosen.stream().map(stack::slice).toArray(float[][]::new));
-    try (SavedModelPredictor predictor = SavedModelPredictor.load(Models.modelOrBundled(model), runtime.runtime())) {
+    Path modelPath = Models.modelOrBundled(model);
+    try (SavedModelPredictor predictor = SavedModelPredictor.load(modelPath, runtime.runtime())) {
       int classes = predictor.card().model().classes();
+      int channels = predictor.card().model().channels();
+      ImageStack stack = StackReader.readImages(images, "--images", channels, main.out::println);
+      LabelStack truth = StackReader.readLabels(labels, "--labels", predictor.card().classes());
+      if (truth.depth() != stack.depth() || truth.width() != stack.width() || truth.height() != stack.height()) {
+        throw UserError.input("--labels: " + labels + " is " + truth.depth() + "×" + truth.width() + "×" + truth.height()
+            + " but --images " + images + " is " + stack.depth() + "×" + stack.width() + "×" + stack.height());
+      }
+      List<Integer> chosen = chosenSlices(stack.depth());
+      ImageStack subset = new ImageStack(stack.source(), stack.width(), stack.height(), channels,
+          chosen.stream().map(stack::slice).toArray(float[][]::new));
       long start = System.nanoTime();
       List<float[]> probabilities = StackPredictor.predict(subset, predictor, new OverlapTile.Plan(maxTile, 1), transforms,
           z -> { });
@@ -90,7 +92,7 @@ final class EvaluateCommand implements Callable<Integer> {
       AtomicFiles.writeString(report.resolve("metrics.csv"), Reports.csv(result));
       for (Evaluation.Prediction p : predictions) {
         StackWriter.writePng(report.resolve(String.format("slice-%03d.png", p.slice())),
-            Pictures.panel(stack.slice(p.slice()), p.truth(), Evaluation.channel(p, Math.min(1, classes - 1)),
+            Pictures.panel(Pictures.luma(stack.slice(p.slice()), channels), p.truth(), Evaluation.channel(p, classes - 1),
                 Evaluation.argmax(p), p.width(), p.height(), "slice " + p.slice()));
       }
       main.out.println(Reports.table(result));

@@ -84,7 +84,7 @@ final class ExportCommand implements Callable<Integer> {
     provenance.put("steps", Checkpoints.state(chosen).step());
     provenance.put("unet_tf", RunInfo.version());
     provenance.put("git_commit", RunInfo.gitCommit());
-    ModelCard card = ModelCard.of(cfg.model(), RunInfo.normalization(dir.info()), provenance);
+    ModelCard card = ModelCard.of(cfg.model(), cfg.data().classes(), RunInfo.normalization(dir.info()), provenance);
     if (format.equals("bioimageio")) {
       return exportPackage(dir, cfg, card, chosen);
     }
@@ -106,7 +106,8 @@ final class ExportCommand implements Callable<Integer> {
     int edge = Math.max(BioImageIo.testEdge(card.model()), Math.min(256, Math.min(slice.width(), slice.height())));
     int x0 = (slice.width() - edge) / 2;
     int y0 = (slice.height() - edge) / 2;
-    float[] test = org.unettf.numerics.Mirror.crop(slice.image(), slice.width(), slice.height(), x0, y0, edge, edge);
+    float[] test = org.unettf.numerics.Mirror.crop(slice.image(), slice.width(), slice.height(), slice.channels(), x0, y0,
+        edge, edge);
     String metrics = "";
     if (Files.isRegularFile(dir.metrics())) {
       try {
@@ -118,8 +119,7 @@ final class ExportCommand implements Callable<Integer> {
         metrics = "";
       }
     }
-    List<String> classNames = cfg.model().classes() == 2 ? List.of("membrane", "cell")
-        : java.util.stream.IntStream.range(0, cfg.model().classes()).mapToObj(c -> "class_" + c).toList();
+    List<String> classNames = cfg.data().classes().names();
     BioImageIo.Description about = new BioImageIo.Description(
         name != null ? name : "U-Net " + dir.root().getFileName() + " (unet-tf)",
         "A 2D U-Net (Ronneberger et al. 2015) that segments " + String.join(" and ", classNames)

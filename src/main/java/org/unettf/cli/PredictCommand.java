@@ -57,10 +57,12 @@ final class PredictCommand implements Callable<Integer> {
       throw UserError.config("--batch and --max-tile must be ≥ 1");
     }
     int[] transforms = Models.transforms(tta);
-    ImageStack stack = StackReader.readImages(input, "--input", main.out::println);
     Path masksPath = masks != null ? masks : sibling(output, "-masks.tif");
-    try (SavedModelPredictor predictor = SavedModelPredictor.load(Models.modelOrBundled(model), runtime.runtime())) {
+    Path modelPath = Models.modelOrBundled(model);
+    try (SavedModelPredictor predictor = SavedModelPredictor.load(modelPath, runtime.runtime())) {
       int classes = predictor.card().model().classes();
+      int channels = predictor.card().model().channels();
+      ImageStack stack = StackReader.readImages(input, "--input", channels, main.out::println);
       main.out.printf("model %s; %d slices of %d×%d; test-time augmentation over %d transform(s)%n", predictor.path(),
           stack.depth(), stack.width(), stack.height(), transforms.length);
       long start = System.nanoTime();
@@ -77,14 +79,15 @@ final class PredictCommand implements Callable<Integer> {
             planes.add(Evaluation.channel(p, classes, c));
           }
         }
-        maskPlanes.add(maskBytes(Evaluation.argmax(p, classes), classes));
+        maskPlanes.add(maskBytes(Evaluation.argmax(p, classes), predictor.card().classes()));
       }
       StackWriter.writeFloatTiff(output, stack.width(), stack.height(), planes);
       StackWriter.writeByteTiff(masksPath, stack.width(), stack.height(), maskPlanes);
       if (overlays != null) {
         for (int z = 0; z < stack.depth(); z++) {
           StackWriter.writePng(overlays.resolve(String.format("slice-%03d.png", z)),
-              Pictures.overlay(stack.slice(z), Evaluation.argmax(probabilities.get(z), classes), stack.width(), stack.height()));
+              Pictures.overlay(Pictures.luma(stack.slice(z), channels), Evaluation.argmax(probabilities.get(z), classes),
+                  stack.width(), stack.height()));
         }
       }
       main.out.printf("wrote %s (probabilities%s) and %s (masks) in %.1f s (%.2f s per slice)%n", output,
@@ -93,14 +96,15 @@ final class PredictCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Binary masks as 0/255 (the label convention); more classes as their index. */
-  static byte[] maskBytes(byte[] classes, int count) {
-    if (count != 2) {
-      return classes;
-    }
+  /**
+   * Masks in the labels' own convention: each class as its mask value (0 and 255 for ISBI), or as
+   * its index where a value does not fit in 8 bits.
+   */
+  static byte[] maskBytes(byte[] classes, org.unettf.config.ClassMap map) {
+    boolean byteValues = map.values().stream().allMatch(v -> v <= 255);
     byte[] out = new byte[classes.length];
     for (int i = 0; i < out.length; i++) {
-      out[i] = classes[i] == 1 ? (byte) 255 : 0;
+      out[i] = (byte) (byteValues ? map.values().get(classes[i]) : classes[i]);
     }
     return out;
   }

@@ -132,11 +132,12 @@ final class TrainCommand implements Callable<Integer> {
     extra.put("class_pixel_counts", data.classCounts());
     extra.put("forward_gflop_per_tile", Flops.forward(cfg.model(), cfg.tile().size()) / 1e9);
     RunInfo.write(run.info(), commandLine(), data.normalization(), data.classWeights(), cfg.model().parameterCount(), extra);
-    List<Slice> all = new ArrayList<>(data.train());
-    all.addAll(data.validation());
-    all.sort(java.util.Comparator.comparingInt(Slice::index));
+    List<Slice> all = data.all();
     Slice first = all.get(0);
-    StackWriter.writeFloatTiff(run.weightMaps(), first.width(), first.height(), all.stream().map(Slice::weights).toList());
+    if (all.stream().allMatch(s -> s.width() == first.width() && s.height() == first.height())) {
+      // Slices of several sizes cannot share one TIFF stack; their maps are recomputed on resume.
+      StackWriter.writeFloatTiff(run.weightMaps(), first.width(), first.height(), all.stream().map(Slice::weights).toList());
+    }
     Slice shown = data.train().get(0);
     float max = 0;
     for (float v : shown.weights()) {
@@ -164,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
     provenance.put("steps", outcome.step());
     provenance.put("unet_tf", RunInfo.version());
     provenance.put("git_commit", RunInfo.gitCommit());
-    ModelCard card = ModelCard.of(cfg.model(), data.normalization(), provenance);
+    ModelCard card = ModelCard.of(cfg.model(), cfg.data().classes(), data.normalization(), provenance);
     Path last = Exporter.export(card, Checkpoints.prefix(outcome.lastCheckpoint()), run.savedModels(),
         Exporter.nextVersion(run.savedModels()), cfg.runtime());
     main.out.println("SavedModel: " + last);

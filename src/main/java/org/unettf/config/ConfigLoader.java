@@ -41,8 +41,14 @@ public final class ConfigLoader {
 
   public static RunConfig parse(String text, String label) {
     YamlSection root = new YamlSection(label, "", compose(text, label));
-    ModelConfig model = model(root.section("model"));
+    // Sections are checked for duplicate keys as they are opened: model first, as the file reads.
+    YamlSection modelSection = root.section("model");
     DataConfig data = data(root.section("data"));
+    ModelConfig model = model(modelSection, data.classes().size());
+    if (model.classes() != data.classes().size()) {
+      throw modelSection.invalid("classes", "the number of classes data.classes names (" + data.classes().size() + ")",
+          String.valueOf(model.classes()));
+    }
     TileConfig tile = tile(root.section("tile"), model);
     WeightMapConfig weights = weights(root.section("weights"));
     AugmentConfig augment = augment(root.section("augment"));
@@ -89,21 +95,41 @@ public final class ConfigLoader {
   }
 
   private static ModelConfig model(YamlSection s) {
+    return model(s, 2);
+  }
+
+  private static ModelConfig model(YamlSection s, int defaultClasses) {
     int depth = s.integer("depth", 5, 2, 7);
     int filters = s.integer("filters", 64, 1, 1024);
     Padding padding = s.choice("padding", Padding.VALID, Padding.class);
     boolean batchNorm = s.bool("batch_norm", false);
     double dropout = s.number("dropout", 0.0, 0.0, 1.0, true);
-    int classes = s.integer("classes", 2, 2, 255);
-    int channels = s.integer("channels", 1, 1, 1);
+    int classes = s.integer("classes", defaultClasses, 2, 255);
+    int channels = s.integer("channels", 1, 1, 3);
+    if (channels == 2) {
+      throw s.invalid("channels", "1 (grey) or 3 (RGB)", "2");
+    }
     return new ModelConfig(depth, filters, padding, batchNorm, dropout, classes, channels);
   }
 
   private static DataConfig data(YamlSection s) {
-    Path images = s.path("images", null);
-    Path labels = s.path("labels", null);
+    List<DataConfig.Pair> pairs = new java.util.ArrayList<>();
+    for (YamlSection pair : s.sections("pairs")) {
+      pairs.add(new DataConfig.Pair(pair.path("images", null), pair.path("labels", null)));
+    }
+    Path images = null;
+    Path labels = null;
+    if (pairs.isEmpty()) {
+      images = s.path("images", null);
+      labels = s.path("labels", null);
+    } else if (s.has("images") || s.has("labels")) {
+      throw s.invalid("pairs", "either data.pairs or data.images with data.labels, not both", "both");
+    }
+    java.util.LinkedHashMap<Integer, String> named = s.namesByNumber("classes", 0, 65535);
+    ClassMap classes = named == null ? ClassMap.binary()
+        : new ClassMap(List.copyOf(named.keySet()), List.copyOf(named.values()));
     List<Integer> validation = s.indices("validation_slices");
-    return new DataConfig(images, labels, validation);
+    return new DataConfig(images, labels, List.copyOf(pairs), classes, validation);
   }
 
   private static TileConfig tile(YamlSection s, ModelConfig model) {
@@ -164,6 +190,7 @@ public final class ConfigLoader {
     }
     int steps = epochs > 0 ? 0 : s.integer("steps", 1000, 1, Integer.MAX_VALUE);
     int batch = s.integer("batch", 1, 1, 1024);
+    TrainConfig.LossKind loss = s.choice("loss", TrainConfig.LossKind.CROSS_ENTROPY, TrainConfig.LossKind.class);
     Optimizer optimizer = s.choice("optimizer", Optimizer.ADAM, Optimizer.class);
     double lr = s.number("learning_rate", optimizer == Optimizer.ADAM ? 1e-3 : 1e-2, 1e-9, 10.0, false);
     double momentum = s.number("momentum", 0.99, 0.0, 1.0, true);
@@ -176,7 +203,7 @@ public final class ConfigLoader {
     int threads = s.integer("loader_threads", 2, 1, 256);
     int prefetch = s.integer("prefetch", 2, 1, 256);
     int shuffle = s.integer("shuffle_buffer", 64, 1, 1 << 20);
-    return new TrainConfig(steps, epochs, batch, optimizer, lr, momentum, seed, validateEvery,
+    return new TrainConfig(steps, epochs, batch, loss, optimizer, lr, momentum, seed, validateEvery,
         summaryEvery, imageEvery, checkpointEvery, keep, threads, prefetch, shuffle);
   }
 

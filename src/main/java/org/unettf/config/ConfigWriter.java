@@ -45,6 +45,13 @@ public final class ConfigWriter {
   }
 
   private static Object plain(Object value) {
+    if (value instanceof ClassMap classes) {
+      Map<Integer, String> byValue = new LinkedHashMap<>();
+      for (int c = 0; c < classes.size(); c++) {
+        byValue.put(classes.values().get(c), classes.names().get(c));
+      }
+      return byValue;
+    }
     if (value instanceof Record r) {
       return toMap(r);
     }

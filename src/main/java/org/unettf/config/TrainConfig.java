@@ -8,6 +8,7 @@ public record TrainConfig(
     int steps,
     int epochs,
     int batch,
+    LossKind loss,
     Optimizer optimizer,
     double learningRate,
     double momentum,
@@ -20,6 +21,24 @@ public record TrainConfig(
     int loaderThreads,
     int prefetch,
     int shuffleBuffer) {
+
+  /**
+   * The paper's weighted cross-entropy; soft Dice (1 − mean over classes of
+   * {@code 2Σpg / (Σp + Σg)}, unweighted); or their sum.
+   */
+  public enum LossKind {
+    CROSS_ENTROPY,
+    DICE,
+    CROSS_ENTROPY_DICE;
+
+    public boolean crossEntropy() {
+      return this != DICE;
+    }
+
+    public boolean dice() {
+      return this != CROSS_ENTROPY;
+    }
+  }
 
   public enum Optimizer {
     ADAM,

@@ -161,6 +161,65 @@ final class YamlSection {
     return Path.of(text.get().trim());
   }
 
+  /** A list of mappings, each read as a section of its own ({@code key[0]}, {@code key[1]}, ...). */
+  List<YamlSection> sections(String key) {
+    known.add(key);
+    NodeTuple tuple = entries.get(key);
+    if (tuple == null || isNull(tuple.getValueNode())) {
+      return List.of();
+    }
+    if (!(tuple.getValueNode() instanceof SequenceNode sequence)) {
+      throw error(tuple.getValueNode(), qualify(key), "expected a list", describe(tuple.getValueNode()));
+    }
+    List<YamlSection> out = new ArrayList<>();
+    for (int i = 0; i < sequence.getValue().size(); i++) {
+      YamlSection child = new YamlSection(file, qualify(key) + "[" + i + "]", sequence.getValue().get(i));
+      children.add(child);
+      out.add(child);
+    }
+    return out;
+  }
+
+  /**
+   * A mapping from integers to names, in the order written: {@code {0: background, 255: cell}}.
+   * Returns null where the key is absent.
+   */
+  java.util.LinkedHashMap<Integer, String> namesByNumber(String key, int min, int max) {
+    known.add(key);
+    NodeTuple tuple = entries.get(key);
+    if (tuple == null || isNull(tuple.getValueNode())) {
+      return null;
+    }
+    if (!(tuple.getValueNode() instanceof MappingNode mapping)) {
+      throw error(tuple.getValueNode(), qualify(key), "expected a mapping of mask values to class names such as "
+          + "{0: membrane, 255: cell}", describe(tuple.getValueNode()));
+    }
+    java.util.LinkedHashMap<Integer, String> out = new java.util.LinkedHashMap<>();
+    for (NodeTuple entry : mapping.getValue()) {
+      String text = scalarText(entry.getKeyNode());
+      int number;
+      try {
+        number = Integer.parseInt(text == null ? "" : text.trim());
+      } catch (NumberFormatException e) {
+        throw error(entry.getKeyNode(), qualify(key), "expected mask values from " + min + " to " + max, quote(text));
+      }
+      if (number < min || number > max) {
+        throw error(entry.getKeyNode(), qualify(key), "expected mask values from " + min + " to " + max, text);
+      }
+      String name = scalarText(entry.getValueNode());
+      if (name == null || name.isBlank()) {
+        throw error(entry.getValueNode(), qualify(key) + "." + number, "expected a class name", describe(entry.getValueNode()));
+      }
+      if (out.put(number, name.trim()) != null) {
+        throw UserError.config(where(entry.getKeyNode()) + qualify(key) + "." + number + ": duplicate mask value");
+      }
+    }
+    if (out.size() < 2) {
+      throw error(tuple.getValueNode(), qualify(key), "at least two classes", out.size() + " class");
+    }
+    return out;
+  }
+
   /** Slice indices, as a YAML list ({@code [27, 28, 29]}) or ranges ({@code "0-3,27-29"}). */
   List<Integer> indices(String key) {
     known.add(key);

@@ -50,8 +50,8 @@ public final class Augmenter {
     float[] ys = new float[inputSize * inputSize];
     t.sourceCoordinates(ox - margin, oy - margin, xs, ys);
 
-    float[] image = new float[xs.length];
-    Warp.bilinear(slice.image(), slice.width(), slice.height(), xs, ys, image);
+    float[] image = new float[xs.length * slice.channels()];
+    Warp.bilinear(slice.image(), slice.width(), slice.height(), slice.channels(), xs, ys, image);
     float[] outXs = window(xs);
     float[] outYs = window(ys);
     byte[] labels = new byte[outXs.length];

@@ -24,7 +24,7 @@ public final class OverlapTile {
   @FunctionalInterface
   public interface TileModel {
     /**
-     * @param tiles {@code count×size×size} inputs, raw [0, 1] intensities
+     * @param tiles {@code count×size×size×channels} inputs, raw [0, 1] intensities
      * @return {@code count×out×out×classes} class probabilities, out being the model's output edge
      */
     float[] predict(float[] tiles, int count, int size);
@@ -55,11 +55,12 @@ public final class OverlapTile {
     int modelOutput = model.outputSize(input);
     for (int first = 0; first < origins.size(); first += plan.batch()) {
       int count = Math.min(plan.batch(), origins.size() - first);
-      float[] tiles = new float[count * input * input];
+      int channels = model.channels();
+      float[] tiles = new float[count * input * input * channels];
       for (int t = 0; t < count; t++) {
         int[] o = origins.get(first + t);
-        float[] tile = Mirror.crop(image, width, height, o[0] - context, o[1] - context, input, input);
-        System.arraycopy(tile, 0, tiles, t * input * input, tile.length);
+        float[] tile = Mirror.crop(image, width, height, channels, o[0] - context, o[1] - context, input, input);
+        System.arraycopy(tile, 0, tiles, t * tile.length, tile.length);
       }
       float[] out = network.predict(tiles, count, input);
       for (int t = 0; t < count; t++) {
@@ -78,7 +79,7 @@ public final class OverlapTile {
     for (int k : transforms) {
       int w = Dihedral.width(k, width, height);
       int h = Dihedral.height(k, width, height);
-      float[] turned = Dihedral.apply(k, image, width, height, 1);
+      float[] turned = Dihedral.apply(k, image, width, height, model.channels());
       float[] p = Dihedral.invert(k, predict(turned, w, h, model, network, plan), width, height, classes);
       for (int i = 0; i < sum.length; i++) {
         sum[i] += p[i];

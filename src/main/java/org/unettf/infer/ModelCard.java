@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.unettf.config.ClassMap;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.ConfigWriter;
 import org.unettf.config.ModelConfig;
@@ -18,17 +19,18 @@ import org.unettf.error.UserError;
  * {@code assets.extra/unet-tf.json}, a folder TF Serving leaves alone.
  */
 public record ModelCard(
-    String format, ModelConfig model, double mean, double std, int margin, int alignment, int smallestInput,
-    Map<String, Object> provenance) {
+    String format, ModelConfig model, ClassMap classes, double mean, double std, int margin, int alignment,
+    int smallestInput, Map<String, Object> provenance) {
 
   public static final String FORMAT = "unet-tf/1";
   static final String FILE = "assets.extra/unet-tf.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
       .setObjectToNumberStrategy(com.google.gson.ToNumberPolicy.LONG_OR_DOUBLE).create();
 
-  public static ModelCard of(ModelConfig model, Normalization normalization, Map<String, Object> provenance) {
-    return new ModelCard(FORMAT, model, normalization.mean(), normalization.std(), model.margin(), model.alignment(),
-        model.smallestInput(), provenance);
+  public static ModelCard of(ModelConfig model, ClassMap classes, Normalization normalization,
+      Map<String, Object> provenance) {
+    return new ModelCard(FORMAT, model, classes, normalization.mean(), normalization.std(), model.margin(),
+        model.alignment(), model.smallestInput(), provenance);
   }
 
   public Normalization normalization() {
@@ -41,6 +43,8 @@ public record ModelCard(
     Map<String, Object> json = new java.util.LinkedHashMap<>();
     json.put("format", format);
     json.put("model", ConfigWriter.toMap(model));
+    json.put("classes", classes.names());
+    json.put("mask_values", classes.values());
     json.put("normalization", Map.of("mean", mean, "std", std));
     json.put("margin", margin);
     json.put("alignment", alignment);
@@ -66,8 +70,16 @@ public record ModelCard(
       ModelConfig spec = ConfigLoader.parseModel(ConfigWriter.toYaml(Map.of("model", model)), file.toString());
       Map<String, Object> n = (Map<String, Object>) json.get("normalization");
       Map<String, Object> provenance = (Map<String, Object>) json.getOrDefault("provenance", Map.of());
-      return of(spec, new Normalization(((Number) n.get("mean")).doubleValue(), ((Number) n.get("std")).doubleValue()),
-          provenance);
+      ClassMap classes = ClassMap.binary();
+      if (json.get("classes") instanceof java.util.List<?> names && json.get("mask_values") instanceof java.util.List<?> values) {
+        classes = new ClassMap(values.stream().map(v -> ((Number) v).intValue()).toList(),
+            names.stream().map(String::valueOf).toList());
+      }
+      if (classes.size() != spec.classes()) {
+        throw UserError.model(file + ": " + classes.size() + " class names for a " + spec.classes() + "-class model");
+      }
+      return of(spec, classes,
+          new Normalization(((Number) n.get("mean")).doubleValue(), ((Number) n.get("std")).doubleValue()), provenance);
     } catch (IOException | RuntimeException e) {
       if (e instanceof UserError u) {
         throw u;

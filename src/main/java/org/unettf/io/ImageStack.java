@@ -3,10 +3,15 @@ package org.unettf.io;
 import java.nio.file.Path;
 
 /**
- * Grey-value slices scaled to [0, 1] (8-bit values / 255, 16-bit / 65535), row-major, one array
- * per slice.
+ * Slices scaled to [0, 1] (8-bit values / 255, 16-bit / 65535), row-major with the channels of a
+ * pixel interleaved, one array per slice.
  */
-public record ImageStack(Path source, int width, int height, float[][] slices) {
+public record ImageStack(Path source, int width, int height, int channels, float[][] slices) {
+
+  /** A single-channel (grey) stack. */
+  public ImageStack(Path source, int width, int height, float[][] slices) {
+    this(source, width, height, 1, slices);
+  }
 
   public int depth() {
     return slices.length;

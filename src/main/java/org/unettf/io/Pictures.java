@@ -18,6 +18,18 @@ public final class Pictures {
 
   private Pictures() {}
 
+  /** The grey value of pixels with {@code channels} values: RGB becomes luma, grey stays. */
+  public static float[] luma(float[] image, int channels) {
+    if (channels == 1) {
+      return image;
+    }
+    float[] out = new float[image.length / channels];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = 0.299f * image[i * channels] + 0.587f * image[i * channels + 1] + 0.114f * image[i * channels + 2];
+    }
+    return out;
+  }
+
   /** [0, 1] values to 8-bit grey, clamped. */
   public static byte[] greyBytes(float[] values) {
     byte[] out = new byte[values.length];

@@ -33,10 +33,23 @@ public final class StackReader {
    * (ITU-R BT.601), reported through {@code notice}, since the network sees one channel.
    */
   public static ImageStack readImages(Path path, String role, Consumer<String> notice) {
+    return readImages(path, role, 1, notice);
+  }
+
+  /**
+   * Images in [0, 1] with {@code channels} values per pixel (1: grey, 3: RGB). 16-bit samples are
+   * divided by 65535. RGB becomes luma for a grey network; grey is repeated for an RGB one; both
+   * are reported through {@code notice}. An alpha channel is dropped.
+   */
+  public static ImageStack readImages(Path path, String role, int channels, Consumer<String> notice) {
     RawStack raw = read(path, role);
-    if (raw.bands() >= 3) {
+    boolean colour = raw.bands() >= 3;
+    if (channels == 1 && colour) {
       notice.accept(role + ": " + path + " is RGB; using its luma (0.299 R + 0.587 G + 0.114 B) as the grey image");
-    } else if (raw.bits() == 16) {
+    } else if (channels == 3 && !colour) {
+      notice.accept(role + ": " + path + " is grey; repeating it in all three channels of the RGB network");
+    }
+    if (raw.bits() == 16) {
       notice.accept(role + ": " + path + " is 16-bit; scaling it to [0, 1] by 1/65535");
     }
     float scale = switch (raw.bits()) {
@@ -44,57 +57,69 @@ public final class StackReader {
       case 16 -> 1f / 65535f;
       default -> 1f;
     };
-    float[][] grey = new float[raw.slices().length][];
+    float[][] out = new float[raw.slices().length][];
     int pixels = raw.width() * raw.height();
-    for (int z = 0; z < grey.length; z++) {
+    int bands = raw.bands();
+    for (int z = 0; z < out.length; z++) {
       float[] samples = raw.slices()[z];
-      float[] out = new float[pixels];
-      if (raw.bands() >= 3) {
-        for (int i = 0; i < pixels; i++) {
-          int o = i * raw.bands();
-          out[i] = (0.299f * samples[o] + 0.587f * samples[o + 1] + 0.114f * samples[o + 2]) * scale;
-        }
-      } else {
-        for (int i = 0; i < pixels; i++) {
-          out[i] = samples[i * raw.bands()] * scale;
+      float[] converted = new float[pixels * channels];
+      for (int i = 0; i < pixels; i++) {
+        int o = i * bands;
+        if (channels == 1) {
+          converted[i] = (colour
+              ? 0.299f * samples[o] + 0.587f * samples[o + 1] + 0.114f * samples[o + 2]
+              : samples[o]) * scale;
+        } else {
+          for (int c = 0; c < 3; c++) {
+            converted[i * 3 + c] = samples[o + (colour ? c : 0)] * scale;
+          }
         }
       }
-      grey[z] = out;
+      out[z] = converted;
     }
-    return new ImageStack(path, raw.width(), raw.height(), grey);
+    return new ImageStack(path, raw.width(), raw.height(), channels, out);
   }
 
   /** Binary masks: 0 → class 0 (membrane), 255 → class 1 (cell); any other value is an error. */
   public static LabelStack readLabels(Path path, String role) {
-    RawStack raw = read(path, role);
-    if (raw.bands() != 1 || raw.bits() != 8) {
-      throw UserError.input(role + ": " + path + " holds " + describe(raw)
-          + " labels; expected 8-bit single-channel masks with 0 = membrane and 255 = cell");
-    }
-    byte[][] classes = new byte[raw.slices().length][];
-    for (int z = 0; z < classes.length; z++) {
-      float[] samples = raw.slices()[z];
-      byte[] out = new byte[samples.length];
-      for (int i = 0; i < samples.length; i++) {
-        int v = (int) samples[i];
-        if (v == 255) {
-          out[i] = 1;
-        } else if (v != 0) {
-          long count = countOther(samples);
-          throw UserError.input(role + ": " + path + " slice " + z + " has label value " + v + " at (x="
-              + (i % raw.width()) + ", y=" + (i / raw.width()) + "), " + count
-              + " such pixels; expected only 0 (membrane) and 255 (cell)");
-        }
-      }
-      classes[z] = out;
-    }
-    return new LabelStack(path, raw.width(), raw.height(), classes);
+    return readLabels(path, role, org.unettf.config.ClassMap.binary());
   }
 
-  private static long countOther(float[] samples) {
+  /**
+   * Masks of single-channel 8- or 16-bit values, mapped to class indices by {@code classes}; a
+   * value it does not map is an error naming the file, slice, value and where it first occurs.
+   */
+  public static LabelStack readLabels(Path path, String role, org.unettf.config.ClassMap classes) {
+    RawStack raw = read(path, role);
+    if (raw.bands() != 1 || (raw.bits() != 8 && raw.bits() != 16)) {
+      throw UserError.input(role + ": " + path + " holds " + describe(raw)
+          + " labels; expected single-channel 8- or 16-bit masks with values " + classes.describe());
+    }
+    int[] lookup = classes.lookup(raw.bits() == 8 ? 255 : 65535);
+    byte[][] out = new byte[raw.slices().length][];
+    for (int z = 0; z < out.length; z++) {
+      float[] samples = raw.slices()[z];
+      byte[] mapped = new byte[samples.length];
+      for (int i = 0; i < samples.length; i++) {
+        int c = lookup[(int) samples[i]];
+        if (c < 0) {
+          int v = (int) samples[i];
+          long count = countOther(samples, lookup);
+          throw UserError.input(role + ": " + path + " slice " + z + " has label value " + v + " at (x="
+              + (i % raw.width()) + ", y=" + (i / raw.width()) + "), " + count + " such pixels; expected only "
+              + classes.describe() + (classes.equals(org.unettf.config.ClassMap.binary()) ? "" : " (data.classes)"));
+        }
+        mapped[i] = (byte) c;
+      }
+      out[z] = mapped;
+    }
+    return new LabelStack(path, raw.width(), raw.height(), out);
+  }
+
+  private static long countOther(float[] samples, int[] lookup) {
     long count = 0;
     for (float s : samples) {
-      if (s != 0 && s != 255) {
+      if (lookup[(int) s] < 0) {
         count++;
       }
     }
@@ -120,7 +145,8 @@ public final class StackReader {
     return "Check the path; relative paths are taken from the working directory";
   }
 
-  private static RawStack readFolder(Path folder, String role) {
+  /** The .tif, .tiff and .png files of a folder, in natural name order ("s2" before "s10"). */
+  public static List<Path> sliceFiles(Path folder, String role) {
     List<Path> files;
     try (Stream<Path> list = Files.list(folder)) {
       files = list.filter(p -> SLICE_SUFFIXES.stream().anyMatch(s -> lower(p).endsWith(s)))
@@ -132,6 +158,11 @@ public final class StackReader {
     if (files.isEmpty()) {
       throw UserError.input(role + ": folder " + folder + " holds no .tif, .tiff or .png slices");
     }
+    return files;
+  }
+
+  private static RawStack readFolder(Path folder, String role) {
+    List<Path> files = sliceFiles(folder, role);
     List<float[]> slices = new ArrayList<>();
     RawStack first = null;
     for (Path file : files) {

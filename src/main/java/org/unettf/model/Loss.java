@@ -34,6 +34,31 @@ public final class Loss {
     return tf.reduceSum(tf.math.mul(perPixel, flatWeights), tf.constant(0));
   }
 
+  /**
+   * Per class, the soft Dice sums of a batch: {@code Σ p·g} (intersection) and {@code Σ p + Σ g}
+   * (sizes), {@code p} the predicted probabilities and {@code g} the one-hot labels. Sums over
+   * several towers' batches add up to the whole batch's.
+   */
+  public record DiceSums(Operand<TFloat32> intersection, Operand<TFloat32> sizes) {}
+
+  public static DiceSums diceSums(Ops tf, Operand<TFloat32> probabilities, Operand<TInt32> labels, int classes) {
+    Operand<TFloat32> flat = tf.reshape(probabilities, tf.constant(new int[] {-1, classes}));
+    Operand<TFloat32> oneHot = tf.oneHot(tf.reshape(labels, tf.constant(new int[] {-1})), tf.constant(classes),
+        tf.constant(1f), tf.constant(0f));
+    Operand<TInt32> pixels = tf.constant(0);
+    return new DiceSums(
+        tf.reduceSum(tf.math.mul(flat, oneHot), pixels),
+        tf.math.add(tf.reduceSum(flat, pixels), tf.reduceSum(oneHot, pixels)));
+  }
+
+  /** {@code 1 − mean_k (2·I_k + ε) / (S_k + ε)}, ε keeping classes absent from a batch harmless. */
+  public static Operand<TFloat32> dice(Ops tf, DiceSums sums) {
+    Operand<TFloat32> eps = tf.constant(1f);
+    Operand<TFloat32> perClass = tf.math.div(
+        tf.math.add(tf.math.mul(tf.constant(2f), sums.intersection()), eps), tf.math.add(sums.sizes(), eps));
+    return tf.math.sub(tf.constant(1f), tf.math.mean(perClass, tf.constant(0)));
+  }
+
   public static Operand<TFloat32> totalWeight(Ops tf, Operand<TFloat32> weights) {
     return tf.reduceSum(tf.reshape(weights, tf.constant(new int[] {-1})), tf.constant(0));
   }

@@ -18,7 +18,12 @@ public final class Mirror {
 
   /** Copies the rectangle at ({@code x0}, {@code y0}) of size {@code w×h} out of a mirrored image. */
   public static float[] crop(float[] image, int width, int height, int x0, int y0, int w, int h) {
-    float[] out = new float[w * h];
+    return crop(image, width, height, 1, x0, y0, w, h);
+  }
+
+  /** As {@link #crop(float[], int, int, int, int, int, int)}, for pixels of {@code channels} interleaved values. */
+  public static float[] crop(float[] image, int width, int height, int channels, int x0, int y0, int w, int h) {
+    float[] out = new float[w * h * channels];
     int[] columns = new int[w];
     for (int x = 0; x < w; x++) {
       columns[x] = index(x0 + x, width);
@@ -26,8 +31,14 @@ public final class Mirror {
     for (int y = 0; y < h; y++) {
       int row = index(y0 + y, height) * width;
       int o = y * w;
-      for (int x = 0; x < w; x++) {
-        out[o + x] = image[row + columns[x]];
+      if (channels == 1) {
+        for (int x = 0; x < w; x++) {
+          out[o + x] = image[row + columns[x]];
+        }
+      } else {
+        for (int x = 0; x < w; x++) {
+          System.arraycopy(image, (row + columns[x]) * channels, out, (o + x) * channels, channels);
+        }
       }
     }
     return out;

@@ -17,6 +17,29 @@ public final class Warp {
     }
   }
 
+  /** As {@link #bilinear(float[], int, int, float[], float[], float[])}, for pixels of {@code channels} values. */
+  public static void bilinear(float[] image, int width, int height, int channels, float[] xs, float[] ys, float[] out) {
+    if (channels == 1) {
+      bilinear(image, width, height, xs, ys, out);
+      return;
+    }
+    for (int i = 0; i < xs.length; i++) {
+      int x0 = floor(xs[i]);
+      int y0 = floor(ys[i]);
+      float fx = xs[i] - x0;
+      float fy = ys[i] - y0;
+      int a = (Mirror.index(y0, height) * width + Mirror.index(x0, width)) * channels;
+      int b = (Mirror.index(y0, height) * width + Mirror.index(x0 + 1, width)) * channels;
+      int c = (Mirror.index(y0 + 1, height) * width + Mirror.index(x0, width)) * channels;
+      int d = (Mirror.index(y0 + 1, height) * width + Mirror.index(x0 + 1, width)) * channels;
+      for (int k = 0; k < channels; k++) {
+        float top = image[a + k] + fx * (image[b + k] - image[a + k]);
+        float bottom = image[c + k] + fx * (image[d + k] - image[c + k]);
+        out[i * channels + k] = top + fy * (bottom - top);
+      }
+    }
+  }
+
   public static float bilinearAt(float[] image, int width, int height, float x, float y) {
     int x0 = floor(x);
     int y0 = floor(y);

@@ -220,7 +220,7 @@ public final class Trainer {
     Slice first = data.validation().get(0);
     int w = first.width();
     int h = first.height();
-    log.image("input", Pictures.greyBytes(first.image()), w, h, 1, step);
+    log.image("input", Pictures.greyBytes(first.image()), w, h, first.channels(), step);
     log.image("label", labelBytes(first.labels()), w, h, 1, step);
     log.image("probability", Pictures.greyBytes(foreground(result.firstProbabilities())), w, h, 1, step);
     log.flush();
@@ -229,7 +229,7 @@ public final class Trainer {
   private void writeSampleImages(SummaryWriter log, Sample s, float[] probabilities, long step) {
     int in = s.inputSize();
     int outEdge = s.outputSize();
-    log.image("sample/input", Pictures.greyBytes(s.image()), in, in, 1, step);
+    log.image("sample/input", Pictures.greyBytes(s.image()), in, in, s.channels(), step);
     log.image("sample/label", labelBytes(s.labels()), outEdge, outEdge, 1, step);
     float max = 0;
     for (float v : s.weights()) {

@@ -90,27 +90,57 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
       List<DeviceSpec> towers = Sessions.towers(config.runtime());
       int share = batch / towers.size();
       Operand<TFloat32> totalWeight = Loss.totalWeight(tf, weights);
-      List<Operand<TFloat32>> towerLosses = new ArrayList<>();
+      TrainConfig.LossKind kind = config.train().loss();
+      List<Operand<TFloat32>> shares = new ArrayList<>();
+      List<Loss.DiceSums> diceSums = new ArrayList<>();
       List<Operand<TFloat32>> towerProbabilities = new ArrayList<>();
-      List<List<Operand<TFloat32>>> towerGradients = new ArrayList<>();
       for (int t = 0; t < towers.size(); t++) {
         Ops tower = towers.get(t) == null ? root : root.withDevice(towers.get(t));
         tower = towers.size() == 1 ? tower : tower.withSubScope("tower" + t);
         Operand<TFloat32> logits = net.logits(part(tower, image, t, share), Mode.TRAIN, stepSeed, updates);
         Operand<TInt32> classes = tower.dtypes.cast(part(tower, labels, t, share), TInt32.class);
-        Operand<TFloat32> towerLoss = tower.math.div(
-            Loss.weightedSum(tower, logits, classes, part(tower, weights, t, share), spec.classes()), totalWeight);
-        towerLosses.add(towerLoss);
-        towerProbabilities.add(tower.nn.softmax(logits));
+        Operand<TFloat32> probabilities = tower.nn.softmax(logits);
+        towerProbabilities.add(probabilities);
+        // Each tower's part of the cross-entropy is divided by the whole batch's weight, so the parts add up.
+        shares.add(kind.crossEntropy()
+            ? tower.math.div(Loss.weightedSum(tower, logits, classes, part(tower, weights, t, share), spec.classes()),
+                totalWeight)
+            : tower.constant(0f));
+        if (kind.dice()) {
+          diceSums.add(Loss.diceSums(tower, probabilities, classes, spec.classes()));
+        }
+      }
+      List<Operand<TFloat32>> objectives = new ArrayList<>(shares);
+      Operand<TFloat32> total = shares.size() == 1 ? shares.get(0) : tf.math.addN(shares);
+      if (kind.dice()) {
+        Loss.DiceSums sums = new Loss.DiceSums(
+            sum(tf, diceSums.stream().map(Loss.DiceSums::intersection).toList()),
+            sum(tf, diceSums.stream().map(Loss.DiceSums::sizes).toList()));
+        Operand<TFloat32> dice = Loss.dice(tf, sums);
+        total = tf.math.add(total, dice);
+        // Dice is no sum over pixels, so each tower gets a surrogate with its share of the gradient:
+        // its own sums, weighted by the (constant) slopes of the batch's Dice loss in the batch's sums.
+        Output<?>[] slopes = graph.addGradients(dice.asOutput(),
+            new Output<?>[] {sums.intersection().asOutput(), sums.sizes().asOutput()});
+        Operand<TFloat32> dIntersection = tf.stopGradient(floats(slopes[0]));
+        Operand<TFloat32> dSizes = tf.stopGradient(floats(slopes[1]));
+        Operand<TInt32> byClass = tf.constant(0);
+        for (int t = 0; t < towers.size(); t++) {
+          Loss.DiceSums own = diceSums.get(t);
+          objectives.set(t, tf.math.add(objectives.get(t), tf.math.add(
+              tf.reduceSum(tf.math.mul(dIntersection, own.intersection()), byClass),
+              tf.reduceSum(tf.math.mul(dSizes, own.sizes()), byClass))));
+        }
+      }
+      List<List<Operand<TFloat32>>> towerGradients = new ArrayList<>();
+      for (Operand<TFloat32> objective : objectives) {
         List<Operand<TFloat32>> gradients = new ArrayList<>();
-        for (Output<?> g : graph.addGradients(towerLoss.asOutput(), variableOutputs)) {
-          @SuppressWarnings("unchecked")
-          Output<TFloat32> typed = (Output<TFloat32>) g;
-          gradients.add(typed);
+        for (Output<?> g : graph.addGradients(objective.asOutput(), variableOutputs)) {
+          gradients.add(floats(g));
         }
         towerGradients.add(gradients);
       }
-      loss = tf.withName("loss").math.addN(towerLosses);
+      loss = tf.withName("loss").identity(total);
       trainProbabilities = towers.size() == 1
           ? towerProbabilities.get(0)
           : tf.concat(towerProbabilities, tf.constant(0));
@@ -143,6 +173,15 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
       graph.close();
       throw e;
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Output<TFloat32> floats(Output<?> output) {
+    return (Output<TFloat32>) output;
+  }
+
+  private static Operand<TFloat32> sum(Ops tf, List<Operand<TFloat32>> parts) {
+    return parts.size() == 1 ? parts.get(0) : tf.math.addN(parts);
   }
 
   /** Tower {@code t}'s share of a batch: {@code share} samples from {@code t·share} on. */
@@ -256,7 +295,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
   }
 
   private Feed feed(List<Sample> samples) {
-    int in = inputSize * inputSize;
+    int in = inputSize * inputSize * spec.channels();
     int out = outputSize * outputSize;
     float[] images = new float[batch * in];
     byte[] classes = new byte[batch * out];

@@ -99,7 +99,7 @@ class TrainingTest {
   @Test
   void aReloadedSavedModelGivesTheTrainingSessionsProbabilities() {
     Path checkpoint = outcome.lastCheckpoint();
-    ModelCard card = ModelCard.of(config.model(), data.normalization(), Map.of("test", true));
+    ModelCard card = ModelCard.of(config.model(), config.data().classes(), data.normalization(), Map.of("test", true));
     Path exported = Exporter.export(card, Checkpoints.prefix(checkpoint), dir.resolve("export"), 1, config.runtime());
     Slice slice = data.validation().get(0);
     float[] expected;
