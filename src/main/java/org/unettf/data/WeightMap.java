@@ -6,7 +6,8 @@ import org.unettf.numerics.DistanceTransform;
 /**
  * The paper's weight map (eq. 2): {@code w(x) = w_c(x) + w0·exp(−(d1(x) + d2(x))² / 2σ²)}, where
  * {@code d1} and {@code d2} are the distances from a membrane pixel to the nearest and the
- * second-nearest cell. Cells are the 4-connected components of class 1.
+ * second-nearest cell. Cells are the 4-connected components of the classes other than 0 (for
+ * ISBI, class 1); class 0 (membrane, or background) is where the border term applies.
  *
  * <p>Distances are exact Euclidean (Felzenszwalb–Huttenlocher), computed per cell inside its
  * bounding box grown by {@link #cutoff}: beyond that distance the border term is below
@@ -57,7 +58,7 @@ public final class WeightMap {
   static float[][] twoNearestCellDistances(byte[] labels, int width, int height, double cutoff) {
     boolean[] cell = new boolean[labels.length];
     for (int i = 0; i < labels.length; i++) {
-      cell[i] = labels[i] == 1;
+      cell[i] = labels[i] != 0;
     }
     ConnectedComponents.Labelling cells = ConnectedComponents.label(cell, width, height);
     int[][] boxes = boundingBoxes(cells, width);

@@ -67,6 +67,22 @@ class LossTest {
     }
   }
 
+  /** Dice of 2 pixels, 2 classes: p = {(0.8, 0.2), (0.4, 0.6)}, labels {0, 1}. */
+  @Test
+  void diceMatchesAHandComputedValue() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Loss.DiceSums sums = Loss.diceSums(tf, tf.constant(new float[][] {{0.8f, 0.2f}, {0.4f, 0.6f}}),
+          tf.constant(new int[] {0, 1}), 2);
+      Operand<TFloat32> dice = Loss.dice(tf, sums);
+      // class 0: I = 0.8, sizes = (0.8 + 0.4) + 1 = 2.2; class 1: I = 0.6, sizes = (0.2 + 0.6) + 1 = 1.8; ε = 1.
+      double expected = 1 - ((2 * 0.8 + 1) / (2.2 + 1) + (2 * 0.6 + 1) / (1.8 + 1)) / 2;
+      try (Result r = s.runner().fetch(dice).run()) {
+        assertEquals(expected, ((TFloat32) r.get(0)).getFloat(), 1e-6);
+      }
+    }
+  }
+
   @Test
   void customGradientMatchesFiniteDifferences() {
     Gradients.register();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.Augmenter;
@@ -17,15 +16,16 @@ import org.unettf.model.Sessions;
 
 /** In-graph data parallelism: two towers of batch 1 make the update one tower of batch 2 makes. */
 class TowerTest {
-  private static RunConfig config(int replicas) {
-    return TestData.tinyConfig("train: {batch: 2, optimizer: momentum, learning_rate: 0.05, momentum: 0.9}\n"
-        + "runtime: {replicas: " + replicas + "}\n");
+  private static RunConfig config(int replicas, String loss) {
+    return TestData.tinyConfig("train: {batch: 2, loss: " + loss + ", optimizer: momentum, learning_rate: 0.05, "
+        + "momentum: 0.9}\nruntime: {replicas: " + replicas + "}\n");
   }
 
-  @Test
-  void twoTowersOfOneEqualOneTowerOfTwo() {
-    RunConfig single = config(1);
-    RunConfig towers = config(2);
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"cross_entropy", "dice", "cross_entropy_dice"})
+  void twoTowersOfOneEqualOneTowerOfTwo(String loss) {
+    RunConfig single = config(1, loss);
+    RunConfig towers = config(2, loss);
     TrainingSet data = TrainingSet.load(single, s -> { });
     Augmenter augmenter = new Augmenter(single.augment(), single.tile().size(), single.outputTile());
     List<List<Sample>> batches = List.of(
