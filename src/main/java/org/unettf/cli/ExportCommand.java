@@ -40,6 +40,10 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--version", paramLabel = "N", description = "Version folder number (default: one above the highest present).")
   Integer version;
 
+  @Option(names = "--tile", paramLabel = "PX",
+      description = "savedmodel: serving_default takes PX×PX tiles only, a static shape for runtimes that want one (default: any accepted size).")
+  Integer tile;
+
   @Option(names = "--format", defaultValue = "savedmodel", paramLabel = "FORMAT",
       description = "savedmodel (TF Serving layout) or bioimageio (a model package zip; default: ${DEFAULT-VALUE}).")
   String format;
@@ -85,6 +89,13 @@ final class ExportCommand implements Callable<Integer> {
     provenance.put("unet_tf", RunInfo.version());
     provenance.put("git_commit", RunInfo.gitCommit());
     ModelCard card = ModelCard.of(cfg.model(), cfg.data().classes(), RunInfo.normalization(dir.info()), provenance);
+    if (tile != null) {
+      if (!cfg.model().acceptsInput(tile)) {
+        throw UserError.config("--tile: " + tile + " is not a size the network accepts; nearest valid sizes: "
+            + cfg.model().validInputsNear(tile));
+      }
+      card = card.withFixedTile(tile);
+    }
     if (format.equals("bioimageio")) {
       return exportPackage(dir, cfg, card, chosen);
     }

@@ -30,10 +30,22 @@ public final class OverlapTile {
     float[] predict(float[] tiles, int count, int size);
   }
 
-  /** How to tile: the largest input edge to use and how many tiles go in one batch. */
-  public record Plan(int maxInput, int batch) {
+  /**
+   * How to tile: the largest input edge to use, how many tiles go in one batch, and, for a model
+   * exported for one tile size only, that size (0: any).
+   */
+  public record Plan(int maxInput, int batch, int fixedInput) {
+    public Plan(int maxInput, int batch) {
+      this(maxInput, batch, 0);
+    }
+
     public static Plan onePass() {
       return new Plan(Integer.MAX_VALUE, 1);
+    }
+
+    /** This plan for a model that takes {@code fixedInput} px tiles only (0: any size). */
+    public Plan forModel(int fixed) {
+      return new Plan(maxInput, batch, fixed);
     }
   }
 
@@ -41,7 +53,7 @@ public final class OverlapTile {
   public static float[] predict(float[] image, int width, int height, ModelConfig model, TileModel network, Plan plan) {
     int classes = model.classes();
     int context = model.padding() == ModelConfig.Padding.SAME ? model.alignment() : model.margin();
-    int input = inputSize(model, Math.max(width, height), plan.maxInput());
+    int input = plan.fixedInput() > 0 ? plan.fixedInput() : inputSize(model, Math.max(width, height), plan.maxInput());
     int output = model.padding() == ModelConfig.Padding.SAME ? input - 2 * context : model.outputSize(input);
     int stride = Math.max(model.alignment(), output / model.alignment() * model.alignment());
     List<int[]> origins = new ArrayList<>();

@@ -20,7 +20,8 @@ import org.unettf.model.UNet;
  *
  * <ul>
  *   <li>{@code serving_default}: {@code image [batch, H, W, channels]} of a size the network
- *       accepts → {@code probabilities [batch, h, w, classes]} and {@code labels [batch, h, w]}.
+ *       accepts (or of the card's fixed tile size only) → {@code probabilities [batch, h, w,
+ *       classes]} and {@code labels [batch, h, w]}.
  *   <li>{@code segment}: any {@code H×W} → outputs of the same size; the graph mirror-pads the
  *       image to the next size the network accepts and crops the result.
  * </ul>
@@ -43,8 +44,9 @@ final class InferenceGraph {
       if (anySizeDefault) {
         signatures = List.of(segment.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));
       } else {
+        long edge = card.fixedTile() > 0 ? card.fixedTile() : -1;
         Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
-            Placeholder.shape(Shape.of(-1, -1, -1, spec.channels())));
+            Placeholder.shape(Shape.of(-1, edge, edge, spec.channels())));
         Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(net.logits(image, Mode.INFER, null, null));
         Head fixed = new Head(image, probabilities, labels(tf.withName("labels"), probabilities));
         signatures = List.of(fixed.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));

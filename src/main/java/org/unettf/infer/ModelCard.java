@@ -20,7 +20,7 @@ import org.unettf.error.UserError;
  */
 public record ModelCard(
     String format, ModelConfig model, ClassMap classes, double mean, double std, int margin, int alignment,
-    int smallestInput, Map<String, Object> provenance) {
+    int smallestInput, int fixedTile, Map<String, Object> provenance) {
 
   public static final String FORMAT = "unet-tf/1";
   static final String FILE = "assets.extra/unet-tf.json";
@@ -30,7 +30,12 @@ public record ModelCard(
   public static ModelCard of(ModelConfig model, ClassMap classes, Normalization normalization,
       Map<String, Object> provenance) {
     return new ModelCard(FORMAT, model, classes, normalization.mean(), normalization.std(), model.margin(),
-        model.alignment(), model.smallestInput(), provenance);
+        model.alignment(), model.smallestInput(), 0, provenance);
+  }
+
+  /** This card for a SavedModel whose {@code serving_default} takes {@code tile} px inputs only. */
+  public ModelCard withFixedTile(int tile) {
+    return new ModelCard(format, model, classes, mean, std, margin, alignment, smallestInput, tile, provenance);
   }
 
   public Normalization normalization() {
@@ -49,6 +54,7 @@ public record ModelCard(
     json.put("margin", margin);
     json.put("alignment", alignment);
     json.put("smallest_input", smallestInput);
+    json.put("fixed_tile", fixedTile);
     json.put("provenance", provenance);
     Files.writeString(file, GSON.toJson(json) + "\n");
   }
@@ -78,8 +84,10 @@ public record ModelCard(
       if (classes.size() != spec.classes()) {
         throw UserError.model(file + ": " + classes.size() + " class names for a " + spec.classes() + "-class model");
       }
+      int fixed = json.get("fixed_tile") instanceof Number f ? f.intValue() : 0;
       return of(spec, classes,
-          new Normalization(((Number) n.get("mean")).doubleValue(), ((Number) n.get("std")).doubleValue()), provenance);
+          new Normalization(((Number) n.get("mean")).doubleValue(), ((Number) n.get("std")).doubleValue()), provenance)
+          .withFixedTile(fixed);
     } catch (IOException | RuntimeException e) {
       if (e instanceof UserError u) {
         throw u;

@@ -19,6 +19,7 @@ public final class StackPredictor {
   public static List<float[]> predict(ImageStack stack, SavedModelPredictor model, OverlapTile.Plan plan,
       int[] transforms, IntConsumer done) {
     List<float[]> out = new ArrayList<>();
+    plan = plan.forModel(model.card().fixedTile());
     for (int z = 0; z < stack.depth(); z++) {
       float[] p = transforms.length == 1 && transforms[0] == 0
           ? OverlapTile.predict(stack.slice(z), stack.width(), stack.height(), model.card().model(), model, plan)

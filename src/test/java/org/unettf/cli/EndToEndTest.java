@@ -155,6 +155,32 @@ class EndToEndTest {
   }
 
   @Test
+  void aFixedTileExportPredictsWhatTheAnySizeOneDoes() throws Exception {
+    Path base = dir.resolve("fixed");
+    Cli bad = Cli.run("export", "--run", run.toString(), "--tile", "125", "--output", base.toString());
+    assertEquals(2, bad.code());
+    var tiny = new org.unettf.config.ModelConfig(3, 4, org.unettf.config.ModelConfig.Padding.VALID, false, 0, 2, 1);
+    assertTrue(bad.errorLine().contains("--tile: 125 is not a size the network accepts; nearest valid sizes: "
+        + tiny.validInputsNear(125)), bad.err());
+    Cli r = Cli.run("export", "--run", run.toString(), "--tile", "124", "--output", base.toString());
+    assertEquals(0, r.code(), r.err());
+    try (SavedModelBundle bundle = SavedModelBundle.load(base.resolve("1").toString(), "serve")) {
+      var input = bundle.metaGraphDef().getSignatureDefMap().get("serving_default").getInputsMap().get("image");
+      assertEquals(List.of(-1L, 124L, 124L, 1L),
+          input.getTensorShape().getDimList().stream().map(d -> d.getSize()).toList());
+    }
+    Path fixedOut = dir.resolve("fixed.tif");
+    Path anyOut = dir.resolve("any.tif");
+    String input = TestData.volume().toString();
+    assertEquals(0, Cli.run("predict", "--model", base.toString(), "--input", input, "--output", fixedOut.toString()).code());
+    assertEquals(0, Cli.run("predict", "--model", run.resolve("savedmodel/unet/1").toString(), "--input", input,
+        "--output", anyOut.toString()).code());
+    ImageStack fixed = StackReader.readImages(fixedOut, "x", s -> { });
+    ImageStack any = StackReader.readImages(anyOut, "x", s -> { });
+    assertArrayEquals(any.slice(7), fixed.slice(7), 1e-4f);
+  }
+
+  @Test
   void aBioimageIoPackageHoldsItsModelAndMatchingTestTensors() throws Exception {
     Path zip = dir.resolve("package.zip");
     Cli r = Cli.run("export", "--run", run.toString(), "--format", "bioimageio", "--author", "A. Tester", "--output",
