@@ -29,9 +29,6 @@ final class EvaluateCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "SavedModel folder (default: the bundled savedmodel/isbi2012).")
-  Path model;
-
   @Option(names = "--images", required = true, paramLabel = "PATH", description = "Image stack, slice or folder.")
   Path images;
 
@@ -41,23 +38,17 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--slices", paramLabel = "LIST", description = "Slices to score, e.g. 27-29 (default: all).")
   String slices;
 
-  @Option(names = "--tta", defaultValue = "1", description = "Test-time augmentation, as for predict (default: ${DEFAULT-VALUE}).")
-  String tta;
-
-  @Option(names = "--max-tile", defaultValue = "1024", description = "Largest input tile edge (default: ${DEFAULT-VALUE}).")
-  int maxTile;
-
   @Option(names = "--report", required = true, paramLabel = "DIR", description = "Folder for metrics.json, metrics.csv and panels.")
   Path report;
 
   @Mixin
-  RuntimeOptions runtime;
+  ModelOptions options;
 
   @Override
   public Integer call() {
-    int[] transforms = Models.transforms(tta);
-    Path modelPath = Models.modelOrBundled(model);
-    try (SavedModelPredictor predictor = SavedModelPredictor.load(modelPath, runtime.runtime())) {
+    int[] transforms = options.transforms();
+    OverlapTile.Plan plan = options.plan();
+    try (SavedModelPredictor predictor = SavedModelPredictor.load(options.modelPath(), options.runtime())) {
       int classes = predictor.card().model().classes();
       int channels = predictor.card().model().channels();
       ImageStack stack = StackReader.readImages(images, "--images", channels, main.out::println);
@@ -70,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
       ImageStack subset = new ImageStack(stack.source(), stack.width(), stack.height(), channels,
           chosen.stream().map(stack::slice).toArray(float[][]::new));
       long start = System.nanoTime();
-      List<float[]> probabilities = StackPredictor.predict(subset, predictor, new OverlapTile.Plan(maxTile, 1), transforms,
+      List<float[]> probabilities = StackPredictor.predict(subset, predictor, plan, transforms,
           z -> { });
       double seconds = (System.nanoTime() - start) / 1e9;
       List<Evaluation.Prediction> predictions = new ArrayList<>();

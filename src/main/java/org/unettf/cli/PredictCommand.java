@@ -24,9 +24,6 @@ final class PredictCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "SavedModel folder or TF Serving base folder (default: the bundled savedmodel/isbi2012).")
-  Path model;
-
   @Option(names = "--input", required = true, paramLabel = "PATH", description = "A TIFF stack, a TIFF/PNG slice, or a folder of slices.")
   Path input;
 
@@ -39,34 +36,22 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--overlays", paramLabel = "DIR", description = "Also write a PNG overlay per slice into this folder.")
   Path overlays;
 
-  @Option(names = "--tta", defaultValue = "1", description = "Test-time augmentation: 1, 2, 4 or 8 flips/rotations, or a list such as 0,1,2,3 (default: ${DEFAULT-VALUE}).")
-  String tta;
-
-  @Option(names = "--max-tile", defaultValue = "1024", description = "Largest input tile edge in pixels (default: ${DEFAULT-VALUE}).")
-  int maxTile;
-
-  @Option(names = "--batch", defaultValue = "1", description = "Tiles per batch (default: ${DEFAULT-VALUE}).")
-  int batch;
-
   @Mixin
-  RuntimeOptions runtime;
+  ModelOptions options;
 
   @Override
   public Integer call() {
-    if (batch < 1 || maxTile < 1) {
-      throw UserError.config("--batch and --max-tile must be ≥ 1");
-    }
-    int[] transforms = Models.transforms(tta);
+    int[] transforms = options.transforms();
+    OverlapTile.Plan plan = options.plan();
     Path masksPath = masks != null ? masks : sibling(output, "-masks.tif");
-    Path modelPath = Models.modelOrBundled(model);
-    try (SavedModelPredictor predictor = SavedModelPredictor.load(modelPath, runtime.runtime())) {
+    try (SavedModelPredictor predictor = SavedModelPredictor.load(options.modelPath(), options.runtime())) {
       int classes = predictor.card().model().classes();
       int channels = predictor.card().model().channels();
       ImageStack stack = StackReader.readImages(input, "--input", channels, main.out::println);
       main.out.printf("model %s; %d slices of %d×%d; test-time augmentation over %d transform(s)%n", predictor.path(),
           stack.depth(), stack.width(), stack.height(), transforms.length);
       long start = System.nanoTime();
-      List<float[]> probabilities = StackPredictor.predict(stack, predictor, new OverlapTile.Plan(maxTile, batch),
+      List<float[]> probabilities = StackPredictor.predict(stack, predictor, plan,
           transforms, z -> main.out.printf("  slice %d/%d%n", z + 1, stack.depth()));
       double seconds = (System.nanoTime() - start) / 1e9;
       List<float[]> planes = new ArrayList<>();

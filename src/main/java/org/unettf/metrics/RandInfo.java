@@ -65,22 +65,10 @@ public record RandInfo(double vRand, double vInfo) {
       }
       start = end;
     }
-    double sumT2 = 0;
-    double sumTlogT = 0;
-    for (double t : rows) {
-      sumT2 += t * t;
-      if (t > 0) {
-        sumTlogT += t * Math.log(t);
-      }
-    }
-    double sumS2 = 0;
-    double sumSlogS = 0;
-    for (double s : columns) {
-      sumS2 += s * s;
-      if (s > 0) {
-        sumSlogS += s * Math.log(s);
-      }
-    }
+    double sumT2 = sumOfSquares(rows);
+    double sumTlogT = sumOfPLogP(rows);
+    double sumS2 = sumOfSquares(columns);
+    double sumSlogS = sumOfPLogP(columns);
     double logN = Math.log(total);
     double vRand = 2 * (sumP2 + boundary / total) / (sumT2 + sumS2 + boundary / total);
     double entropyT = -sumTlogT;
@@ -90,6 +78,24 @@ public record RandInfo(double vRand, double vInfo) {
     double denominator = entropyS + entropyT;
     double vInfo = denominator <= 1e-12 ? 1.0 : 2 * mutual / denominator;
     return new RandInfo(vRand, vInfo);
+  }
+
+  private static double sumOfSquares(double[] masses) {
+    double sum = 0;
+    for (double m : masses) {
+      sum += m * m;
+    }
+    return sum;
+  }
+
+  private static double sumOfPLogP(double[] masses) {
+    double sum = 0;
+    for (double m : masses) {
+      if (m > 0) {
+        sum += m * Math.log(m);
+      }
+    }
+    return sum;
   }
 
   private static int maxRow(long[] keys, int n, long stride) {

@@ -1,0 +1,55 @@
+package org.unettf.cli;
+
+import java.nio.file.Path;
+import org.unettf.config.RuntimeConfig;
+import org.unettf.data.OverlapTile;
+import org.unettf.error.UserError;
+import picocli.CommandLine.Option;
+
+/** The options of the commands that run a SavedModel over slices: which model, how to tile, where to run. */
+final class ModelOptions {
+  @Option(names = "--model", paramLabel = "DIR",
+      description = "SavedModel folder or TF Serving base folder (default: the bundled savedmodel/isbi2012).")
+  Path model;
+
+  @Option(names = "--tta", defaultValue = "1",
+      description = "Test-time augmentation: 1, 2, 4 or 8 flips/rotations, or a list such as 0,1,2,3 (default: ${DEFAULT-VALUE}).")
+  String tta;
+
+  @Option(names = "--max-tile", defaultValue = "1024", description = "Largest input tile edge in pixels (default: ${DEFAULT-VALUE}).")
+  int maxTile;
+
+  @Option(names = "--batch", defaultValue = "1", description = "Tiles per batch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--threads", description = "TensorFlow intra-op threads (default: one per core).")
+  int threads;
+
+  @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
+  String device;
+
+  Path modelPath() {
+    return Models.modelOrBundled(model);
+  }
+
+  int[] transforms() {
+    return Models.transforms(tta);
+  }
+
+  OverlapTile.Plan plan() {
+    if (batch < 1 || maxTile < 1) {
+      throw UserError.config("--batch and --max-tile must be ≥ 1, found " + batch + " and " + maxTile);
+    }
+    return new OverlapTile.Plan(maxTile, batch);
+  }
+
+  RuntimeConfig runtime() {
+    if (!device.matches("auto|cpu|gpu:\\d+")) {
+      throw UserError.config("--device: expected auto, cpu or gpu:N, found '" + device + "'");
+    }
+    if (threads < 0) {
+      throw UserError.config("--threads: expected a number ≥ 0, found " + threads);
+    }
+    return new RuntimeConfig(threads, 0, device);
+  }
+}
