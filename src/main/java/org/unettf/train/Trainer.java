@@ -81,17 +81,7 @@ public final class Trainer {
       Progress progress = new Progress(out, terminal, step, total, train.summaryEvery());
       Path lastCheckpoint = resume.orElse(null);
       Evaluation.Report lastReport = null;
-      double lossSum = 0;
-      double normSum = 0;
-      double waitSum = 0;
-      int interval = 0;
-      double intervalLossSinceValidation = 0;
-      int stepsSinceValidation = 0;
-      double emaLoss = Double.NaN;
-      double emaRate = Double.NaN;
-      double trainingSeconds = 0;
-      double totalWaitMs = 0;
-      long stepsRun = 0;
+      Meter meter = new Meter();
       try (Dataset.Cursor<List<Sample>> cursor = stream.cursor()) {
         List<Sample> first = null;
         if (step == 0) {
@@ -105,54 +95,31 @@ public final class Trainer {
             Path saved = checkpoints.save(graph, new Checkpoints.State(step, step * train.batch(), bestScore, bestStep), false);
             trainLog.flush();
             validationLog.flush();
-            return new Outcome(Status.INTERRUPTED, step, stepsRun, saved, checkpoints.best(), lastReport, trainingSeconds,
-                stepsRun == 0 ? 0 : totalWaitMs / stepsRun);
+            return new Outcome(Status.INTERRUPTED, step, meter.steps, saved, checkpoints.best(), lastReport, meter.seconds,
+                meter.meanWaitMs());
           }
           long waitStart = System.nanoTime();
           List<Sample> batch = first != null ? first : cursor.next();
           first = null;
           double waitMs = (System.nanoTime() - waitStart) / 1e6;
           boolean images = (step + 1) % train.imageSummaryEvery() == 0;
-          StepOutcome o = runStep(graph, batch, seed, step, waitMs);
+          StepOutcome o = runStep(graph, batch, seed, step, images);
           step++;
-          stepsRun++;
-          trainingSeconds += o.seconds + waitMs / 1000;
-          totalWaitMs += waitMs;
-          lossSum += o.loss;
-          normSum += o.norm;
-          waitSum += waitMs;
-          interval++;
-          intervalLossSinceValidation += o.loss;
-          stepsSinceValidation++;
-          emaLoss = Double.isNaN(emaLoss) ? o.loss : 0.9 * emaLoss + 0.1 * o.loss;
-          double rate = train.batch() / (o.seconds + waitMs / 1000);
-          emaRate = Double.isNaN(emaRate) ? rate : 0.9 * emaRate + 0.1 * rate;
-          progress.update(step, emaLoss, emaRate);
+          meter.add(o, waitMs, train.batch());
+          progress.update(step, meter.emaLoss, meter.emaRate);
           if (images) {
             writeSampleImages(trainLog, batch.get(0), o.probabilities, step);
           }
           if (step % train.summaryEvery() == 0 || step == total) {
-            trainLog.scalar("loss", lossSum / interval, step);
-            trainLog.scalar("gradient_norm", normSum / interval, step);
-            trainLog.scalar("learning_rate", train.learningRate(), step);
-            trainLog.scalar("images_per_second", emaRate, step);
-            trainLog.scalar("data_wait_ms", waitSum / interval, step);
-            lossSum = 0;
-            normSum = 0;
-            waitSum = 0;
-            interval = 0;
+            meter.writeSummaries(trainLog, step, train.learningRate());
           }
-          boolean validate = step % train.validateEvery() == 0 || step == total;
           boolean best = false;
-          if (validate) {
+          if (step % train.validateEvery() == 0 || step == total) {
             Validator.Result result = validator.validate(graph);
             lastReport = result.report();
-            double trainLoss = intervalLossSinceValidation / Math.max(1, stepsSinceValidation);
-            intervalLossSinceValidation = 0;
-            stepsSinceValidation = 0;
             logValidation(validationLog, result, step);
             writeHistograms(trainLog, graph, step);
-            history.add(step, trainLoss, lastReport);
+            history.add(step, meter.lossSinceValidation(), lastReport);
             double score = score(lastReport);
             if (score > bestScore) {
               bestScore = score;
@@ -173,16 +140,72 @@ public final class Trainer {
       trainLog.flush();
       validationLog.flush();
       history.plot(run.curves());
-      return new Outcome(Status.COMPLETED, step, stepsRun, lastCheckpoint, checkpoints.best(), lastReport, trainingSeconds,
-          stepsRun == 0 ? 0 : totalWaitMs / stepsRun);
+      return new Outcome(Status.COMPLETED, step, meter.steps, lastCheckpoint, checkpoints.best(), lastReport,
+          meter.seconds, meter.meanWaitMs());
+    }
+  }
+
+  /**
+   * Running statistics of the steps: means over the summary interval for TensorBoard, moving
+   * averages for the progress line, the mean training loss since the last validation, totals.
+   */
+  private static final class Meter {
+    private double lossSum;
+    private double normSum;
+    private double waitSum;
+    private int interval;
+    private double validationLossSum;
+    private int validationSteps;
+    double emaLoss = Double.NaN;
+    double emaRate = Double.NaN;
+    double seconds;
+    private double waitMsTotal;
+    long steps;
+
+    void add(StepOutcome o, double waitMs, int batch) {
+      steps++;
+      seconds += o.seconds + waitMs / 1000;
+      waitMsTotal += waitMs;
+      lossSum += o.loss;
+      normSum += o.norm;
+      waitSum += waitMs;
+      interval++;
+      validationLossSum += o.loss;
+      validationSteps++;
+      emaLoss = Double.isNaN(emaLoss) ? o.loss : 0.9 * emaLoss + 0.1 * o.loss;
+      double rate = batch / (o.seconds + waitMs / 1000);
+      emaRate = Double.isNaN(emaRate) ? rate : 0.9 * emaRate + 0.1 * rate;
+    }
+
+    void writeSummaries(SummaryWriter log, long step, double learningRate) {
+      log.scalar("loss", lossSum / interval, step);
+      log.scalar("gradient_norm", normSum / interval, step);
+      log.scalar("learning_rate", learningRate, step);
+      log.scalar("images_per_second", emaRate, step);
+      log.scalar("data_wait_ms", waitSum / interval, step);
+      lossSum = 0;
+      normSum = 0;
+      waitSum = 0;
+      interval = 0;
+    }
+
+    /** The mean training loss since the previous call, for history.csv. */
+    double lossSinceValidation() {
+      double mean = validationLossSum / Math.max(1, validationSteps);
+      validationLossSum = 0;
+      validationSteps = 0;
+      return mean;
+    }
+
+    double meanWaitMs() {
+      return steps == 0 ? 0 : waitMsTotal / steps;
     }
   }
 
   private record StepOutcome(float loss, float norm, float[] probabilities, double seconds) {}
 
-  private StepOutcome runStep(TrainingGraph graph, List<Sample> batch, long seed, long step, double waitMs) {
+  private StepOutcome runStep(TrainingGraph graph, List<Sample> batch, long seed, long step, boolean images) {
     long start = System.nanoTime();
-    boolean images = (step + 1) % config.train().imageSummaryEvery() == 0;
     TrainingGraph.StepResult r = graph.step(batch, seed, step, images);
     double seconds = (System.nanoTime() - start) / 1e9;
     if (!Float.isFinite(r.loss()) || !Float.isFinite(r.gradientNorm())) {
