@@ -26,6 +26,7 @@ import org.unettf.data.TrainingSet;
 import org.unettf.data.TrainingStream;
 import org.unettf.data.WeightMap;
 import org.unettf.io.AtomicFiles;
+import org.unettf.metrics.Evaluation;
 import org.unettf.model.Flops;
 import org.unettf.model.Sessions;
 import org.unettf.numerics.Dihedral;
@@ -188,6 +189,20 @@ final class BenchCommand implements Callable<Integer> {
     put("pipeline_data_wait_ms", waitMs / steps, "                  waited %.1f ms per step for data");
     put("pipeline_fraction_of_bare", (double) results.get("train_step_seconds") / t,
         "                  %.2f of the bare step's throughput");
+    long v0 = System.nanoTime();
+    List<Evaluation.Prediction> predictions = new ArrayList<>();
+    for (Slice s : data.validation()) {
+      float[] p = OverlapTile.predict(s.image(), s.width(), s.height(), cfg.model(), graph, OverlapTile.Plan.onePass());
+      predictions.add(new Evaluation.Prediction(s.index(), s.width(), s.height(), cfg.model().classes(), p, s.labels(),
+          s.weights()));
+    }
+    Evaluation.evaluate(predictions);
+    double validation = (System.nanoTime() - v0) / 1e9;
+    double amortised = t + validation / train.validateEvery();
+    put("validation_seconds", validation, "validation of " + data.validation().size() + " slices: %.1f s");
+    put("end_to_end_fraction_of_bare", (double) results.get("train_step_seconds") / amortised,
+        "end to end (pipeline, summaries, validation every " + train.validateEvery()
+            + " steps): %.2f of the bare step's throughput");
   }
 
   private void inference(RunConfig cfg, TrainingGraph graph, TrainingSet data, double matmul) {
