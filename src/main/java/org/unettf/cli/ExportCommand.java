@@ -88,7 +88,8 @@ final class ExportCommand implements Callable<Integer> {
     provenance.put("steps", Checkpoints.state(chosen).step());
     provenance.put("unet_tf", RunInfo.version());
     provenance.put("git_commit", RunInfo.gitCommit());
-    ModelCard card = ModelCard.of(cfg.model(), cfg.data().classes(), RunInfo.normalization(dir.info()), provenance);
+    ModelCard card = ModelCard.of(cfg.model(), cfg.data().classes(), RunInfo.normalization(dir.info()), provenance)
+        .withPrior(cfg.weights().calibrate() && cfg.weights().classBalance() ? RunInfo.classWeights(dir.info()) : null);
     if (tile != null) {
       if (!cfg.model().acceptsInput(tile)) {
         throw UserError.config("--tile: " + tile + " is not a size the network accepts; nearest valid sizes: "

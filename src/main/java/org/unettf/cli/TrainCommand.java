@@ -165,7 +165,8 @@ final class TrainCommand implements Callable<Integer> {
     provenance.put("steps", outcome.step());
     provenance.put("unet_tf", RunInfo.version());
     provenance.put("git_commit", RunInfo.gitCommit());
-    ModelCard card = ModelCard.of(cfg.model(), cfg.data().classes(), data.normalization(), provenance);
+    ModelCard card = ModelCard.of(cfg.model(), cfg.data().classes(), data.normalization(), provenance)
+        .withPrior(Trainer.prior(cfg, data));
     Path last = Exporter.export(card, Checkpoints.prefix(outcome.lastCheckpoint()), run.savedModels(),
         Exporter.nextVersion(run.savedModels()), cfg.runtime());
     main.out.println("SavedModel: " + last);

@@ -150,7 +150,8 @@ public final class ConfigLoader {
     double w0 = s.number("w0", 10.0, 0.0, 1000.0, false);
     double sigma = s.number("sigma", 5.0, 0.1, 100.0, false);
     boolean balance = s.bool("class_balance", true);
-    return new WeightMapConfig(w0, sigma, balance);
+    boolean calibrate = s.bool("calibrate", true);
+    return new WeightMapConfig(w0, sigma, balance, calibrate);
   }
 
   private static AugmentConfig augment(YamlSection s) {

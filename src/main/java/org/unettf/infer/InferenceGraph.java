@@ -11,6 +11,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.unettf.config.ModelConfig;
 import org.unettf.model.Layers;
+import org.unettf.model.Loss;
 import org.unettf.model.Mode;
 import org.unettf.model.UNet;
 
@@ -40,14 +41,15 @@ final class InferenceGraph {
       Ops tf = Ops.create(graph);
       ModelConfig spec = card.model();
       UNet net = UNet.build(Layers.restorable(tf), spec, card.normalization());
-      Head segment = segmentHead(tf.withSubScope(SEGMENT), net, spec);
+      Head segment = segmentHead(tf.withSubScope(SEGMENT), net, spec, card.prior());
       if (anySizeDefault) {
         signatures = List.of(segment.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));
       } else {
         long edge = card.fixedTile() > 0 ? card.fixedTile() : -1;
         Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
             Placeholder.shape(Shape.of(-1, edge, edge, spec.channels())));
-        Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(net.logits(image, Mode.INFER, null, null));
+        Operand<TFloat32> probabilities = Loss.probabilities(tf.withName("probabilities"),
+            net.logits(image, Mode.INFER, null, null), card.prior());
         Head fixed = new Head(image, probabilities, labels(tf.withName("labels"), probabilities));
         signatures = List.of(fixed.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));
       }
@@ -70,7 +72,7 @@ final class InferenceGraph {
     }
   }
 
-  private static Head segmentHead(Ops s, UNet net, ModelConfig spec) {
+  private static Head segmentHead(Ops s, UNet net, ModelConfig spec, double[] prior) {
     Placeholder<TFloat32> image = s.withName("image").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, -1, -1, spec.channels())));
     Operand<TInt32> shape = s.shape(image);
@@ -84,7 +86,7 @@ final class InferenceGraph {
         s.stack(List.of(s.constant(context), padAfter(s, spec, width, context))),
         s.constant(new int[] {0, 0})));
     Operand<TFloat32> padded = s.mirrorPad(image, paddings, "REFLECT");
-    Operand<TFloat32> full = s.nn.softmax(net.logits(padded, Mode.INFER, null, null));
+    Operand<TFloat32> full = Loss.probabilities(s, net.logits(padded, Mode.INFER, null, null), prior);
     int offset = same ? context : 0;
     Operand<TFloat32> cropped = s.withName("probabilities").slice(full,
         s.constant(new int[] {0, offset, offset, 0}),

@@ -19,8 +19,8 @@ import org.unettf.error.UserError;
  * {@code assets.extra/unet-tf.json}, a folder TF Serving leaves alone.
  */
 public record ModelCard(
-    String format, ModelConfig model, ClassMap classes, double mean, double std, int margin, int alignment,
-    int smallestInput, int fixedTile, Map<String, Object> provenance) {
+    String format, ModelConfig model, ClassMap classes, double mean, double std, double[] prior, int margin,
+    int alignment, int smallestInput, int fixedTile, Map<String, Object> provenance) {
 
   public static final String FORMAT = "unet-tf/1";
   static final String FILE = "assets.extra/unet-tf.json";
@@ -29,13 +29,19 @@ public record ModelCard(
 
   public static ModelCard of(ModelConfig model, ClassMap classes, Normalization normalization,
       Map<String, Object> provenance) {
-    return new ModelCard(FORMAT, model, classes, normalization.mean(), normalization.std(), model.margin(),
+    return new ModelCard(FORMAT, model, classes, normalization.mean(), normalization.std(), null, model.margin(),
         model.alignment(), model.smallestInput(), 0, provenance);
   }
 
   /** This card for a SavedModel whose {@code serving_default} takes {@code tile} px inputs only. */
   public ModelCard withFixedTile(int tile) {
-    return new ModelCard(format, model, classes, mean, std, margin, alignment, smallestInput, tile, provenance);
+    return new ModelCard(format, model, classes, mean, std, prior, margin, alignment, smallestInput, tile, provenance);
+  }
+
+  /** This card for a model whose probabilities have the class weights {@code prior} divided out (null: none). */
+  public ModelCard withPrior(double[] classWeights) {
+    return new ModelCard(format, model, classes, mean, std, classWeights, margin, alignment, smallestInput, fixedTile,
+        provenance);
   }
 
   public Normalization normalization() {
@@ -55,6 +61,9 @@ public record ModelCard(
     json.put("alignment", alignment);
     json.put("smallest_input", smallestInput);
     json.put("fixed_tile", fixedTile);
+    if (prior != null) {
+      json.put("prior_correction", prior);
+    }
     json.put("provenance", provenance);
     Files.writeString(file, GSON.toJson(json) + "\n");
   }
@@ -85,9 +94,12 @@ public record ModelCard(
         throw UserError.model(file + ": " + classes.size() + " class names for a " + spec.classes() + "-class model");
       }
       int fixed = json.get("fixed_tile") instanceof Number f ? f.intValue() : 0;
+      double[] prior = json.get("prior_correction") instanceof java.util.List<?> p
+          ? p.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray()
+          : null;
       return of(spec, classes,
           new Normalization(((Number) n.get("mean")).doubleValue(), ((Number) n.get("std")).doubleValue()), provenance)
-          .withFixedTile(fixed);
+          .withFixedTile(fixed).withPrior(prior);
     } catch (IOException | RuntimeException e) {
       if (e instanceof UserError u) {
         throw u;

@@ -59,6 +59,22 @@ public final class Loss {
     return tf.math.sub(tf.constant(1f), tf.math.mean(perClass, tf.constant(0)));
   }
 
+  /**
+   * Class probabilities from logits, with the class weights the loss used divided back out:
+   * {@code softmax(logits − log w_c)}. The weighted loss is least where the network's softmax is
+   * {@code q_c ∝ w_c·p_c}, so this recovers the calibrated {@code p_c}. Null weights: plain softmax.
+   */
+  public static Operand<TFloat32> probabilities(Ops tf, Operand<TFloat32> logits, double[] classWeights) {
+    if (classWeights == null) {
+      return tf.nn.softmax(logits);
+    }
+    float[] logWeights = new float[classWeights.length];
+    for (int c = 0; c < logWeights.length; c++) {
+      logWeights[c] = (float) Math.log(classWeights[c]);
+    }
+    return tf.nn.softmax(tf.math.sub(logits, tf.constant(logWeights)));
+  }
+
   public static Operand<TFloat32> totalWeight(Ops tf, Operand<TFloat32> weights) {
     return tf.reduceSum(tf.reshape(weights, tf.constant(new int[] {-1})), tf.constant(0));
   }

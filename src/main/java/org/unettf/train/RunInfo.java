@@ -63,6 +63,16 @@ public final class RunInfo {
     }
   }
 
+  /** The class weights {@code w_c} a run recorded. */
+  public static double[] classWeights(Path runInfo) {
+    try {
+      JsonObject json = GSON.fromJson(Files.readString(runInfo), JsonObject.class);
+      return GSON.fromJson(json.get("class_weights"), double[].class);
+    } catch (IOException | RuntimeException e) {
+      throw UserError.input(runInfo + " is missing or damaged; it records the run's class weights (" + e.getMessage() + ")");
+    }
+  }
+
   public static String version() {
     String v = RunInfo.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;

@@ -58,7 +58,7 @@ public final class Trainer {
     Augmenter augmenter = new Augmenter(config.augment(), config.tile().size(), config.outputTile());
     Validator validator = new Validator(data.validation(), config.model(), OverlapTile.Plan.onePass());
 
-    try (TrainingGraph graph = new TrainingGraph(config, data.normalization());
+    try (TrainingGraph graph = new TrainingGraph(config, data.normalization(), prior(config, data));
         SummaryWriter trainLog = new SummaryWriter(run.trainLogs());
         SummaryWriter validationLog = new SummaryWriter(run.validationLogs())) {
       long step = 0;
@@ -217,6 +217,11 @@ public final class Trainer {
           good.map(p -> "The last good checkpoint is " + p + ".").orElse("No checkpoint had been written yet.")));
     }
     return new StepOutcome(r.loss(), r.gradientNorm(), r.probabilities(), seconds);
+  }
+
+  /** The class weights to divide out of predicted probabilities, or null (see {@code weights.calibrate}). */
+  public static double[] prior(RunConfig config, TrainingSet data) {
+    return config.weights().calibrate() && config.weights().classBalance() ? data.classWeights() : null;
   }
 
   /** What "best" means: V_rand for the two-class ISBI task, mean IoU otherwise. */

@@ -64,6 +64,14 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
   public record StepResult(float loss, float gradientNorm, float[] probabilities) {}
 
   public TrainingGraph(RunConfig config, Normalization normalization) {
+    this(config, normalization, null);
+  }
+
+  /**
+   * @param prior class weights to divide out of the evaluation head's probabilities (see
+   *     {@link Loss#probabilities}), or null for the plain softmax
+   */
+  public TrainingGraph(RunConfig config, Normalization normalization, double[] prior) {
     Gradients.register();
     this.spec = config.model();
     this.batch = config.train().batch();
@@ -166,7 +174,8 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
 
       evalImage = tf.withName("eval_image").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, -1, -1, channels)));
-      evalProbabilities = tf.withName("eval_probabilities").nn.softmax(net.logits(evalImage, Mode.INFER, null, null));
+      evalProbabilities = Loss.probabilities(tf.withName("eval_probabilities"),
+          net.logits(evalImage, Mode.INFER, null, null), prior);
       session = new Session(graph, Sessions.config(config.runtime()));
       session.initialize();
     } catch (RuntimeException e) {

@@ -162,7 +162,8 @@ class EndToEndTest {
     var tiny = new org.unettf.config.ModelConfig(3, 4, org.unettf.config.ModelConfig.Padding.VALID, false, 0, 2, 1);
     assertTrue(bad.errorLine().contains("--tile: 125 is not a size the network accepts; nearest valid sizes: "
         + tiny.validInputsNear(125)), bad.err());
-    Cli r = Cli.run("export", "--run", run.toString(), "--tile", "124", "--output", base.toString());
+    Cli r = Cli.run("export", "--run", run.toString(), "--checkpoint", "latest", "--tile", "124", "--output",
+        base.toString());
     assertEquals(0, r.code(), r.err());
     try (SavedModelBundle bundle = SavedModelBundle.load(base.resolve("1").toString(), "serve")) {
       var input = bundle.metaGraphDef().getSignatureDefMap().get("serving_default").getInputsMap().get("image");

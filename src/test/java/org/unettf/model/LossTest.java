@@ -67,6 +67,30 @@ class LossTest {
     }
   }
 
+  @Test
+  void calibratedProbabilitiesDivideTheClassWeightsBackOut() {
+    float[][] logits = {{0.3f, 1.1f, -0.4f}, {2f, 0f, 0.5f}};
+    double[] weights = {2.25, 0.64, 1.0};
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> plain = Loss.probabilities(tf, tf.constant(logits), null);
+      Operand<TFloat32> calibrated = Loss.probabilities(tf, tf.constant(logits), weights);
+      try (Result r = s.runner().fetch(plain).fetch(calibrated).run()) {
+        float[] p = Tensors.read((TFloat32) r.get(0));
+        float[] q = Tensors.read((TFloat32) r.get(1));
+        for (int row = 0; row < 2; row++) {
+          double z = 0;
+          for (int c = 0; c < 3; c++) {
+            z += p[row * 3 + c] / weights[c];
+          }
+          for (int c = 0; c < 3; c++) {
+            assertEquals(p[row * 3 + c] / weights[c] / z, q[row * 3 + c], 1e-6);
+          }
+        }
+      }
+    }
+  }
+
   /** Dice of 2 pixels, 2 classes: p = {(0.8, 0.2), (0.4, 0.6)}, labels {0, 1}. */
   @Test
   void diceMatchesAHandComputedValue() {
