@@ -16,6 +16,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.RunConfig;
+import org.unettf.config.RuntimeConfig;
+import org.unettf.error.UserError;
 import org.unettf.config.TrainConfig;
 import org.unettf.data.Augmenter;
 import org.unettf.data.Dataset;
@@ -56,11 +58,17 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path json;
 
+  @Option(names = "--threads", paramLabel = "N", description = "Override runtime.intra_op_threads.")
+  Integer threads;
+
+  @Option(names = "--precision", paramLabel = "P", description = "Override runtime.precision: fp32, bf16 or fp16.")
+  RuntimeConfig.Precision precision;
+
   private final Map<String, Object> results = new LinkedHashMap<>();
 
   @Override
   public Integer call() {
-    RunConfig cfg = ConfigLoader.load(config);
+    RunConfig cfg = withOverrides(ConfigLoader.load(config));
     Sessions.checkDevice(cfg.runtime());
     TrainingSet data = TrainingSet.load(cfg, s -> { });
     int tile = cfg.tile().size();
@@ -68,9 +76,10 @@ final class BenchCommand implements Callable<Integer> {
     results.put("environment", RunInfo.environment());
     results.put("threads", Map.of("intra_op", cfg.runtime().intraOpThreadsResolved(), "inter_op",
         cfg.runtime().interOpThreadsResolved()));
-    main.out.printf("bench %s: depth %d, %d filters, tile %d -> %d, batch %d, %d intra-op threads%n", config,
+    results.put("precision", cfg.runtime().precision().name().toLowerCase());
+    main.out.printf("bench %s: depth %d, %d filters, tile %d -> %d, batch %d, %d intra-op threads, %s%n", config,
         cfg.model().depth(), cfg.model().filters(), tile, cfg.outputTile(), cfg.train().batch(),
-        cfg.runtime().intraOpThreadsResolved());
+        cfg.runtime().intraOpThreadsResolved(), cfg.runtime().precision().name().toLowerCase());
 
     double matmul = matmulRate(cfg);
     put("matmul_gflops", matmul, "fp32 4096² MatMul: %.1f GFLOP/s");
@@ -91,6 +100,17 @@ final class BenchCommand implements Callable<Integer> {
       main.out.println("wrote " + json);
     }
     return 0;
+  }
+
+  private RunConfig withOverrides(RunConfig cfg) {
+    RuntimeConfig r = cfg.runtime();
+    if (threads != null && threads < 1) {
+      throw UserError.config("--threads: expected a number ≥ 1, found " + threads);
+    }
+    RuntimeConfig runtime = new RuntimeConfig(threads != null ? threads : r.intraOpThreads(), r.interOpThreads(),
+        r.device(), r.replicas(), precision != null ? precision : r.precision());
+    return new RunConfig(cfg.model(), cfg.data(), cfg.tile(), cfg.weights(), cfg.augment(), cfg.train(), cfg.output(),
+        runtime);
   }
 
   /** The in-run reference: how fast this TF runtime multiplies two 4096² matrices here. */
