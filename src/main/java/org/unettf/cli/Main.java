@@ -35,7 +35,7 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the process exit code, printing errors as one line. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Main main = new Main(out, err);
-    CommandLine cli = new CommandLine(main);
+    CommandLine cli = new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setParameterExceptionHandler((ex, arguments) -> {
