@@ -32,7 +32,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--images", required = true, paramLabel = "PATH", description = "Image stack, slice or folder.")
   Path images;
 
-  @Option(names = "--labels", required = true, paramLabel = "PATH", description = "Label stack (0 = membrane, 255 = cell).")
+  @Option(names = "--labels", required = true, paramLabel = "PATH", description = "Label stack, slice or folder, in the mask values the model was trained on (ISBI: 0 = membrane, 255 = cell).")
   Path labels;
 
   @Option(names = "--slices", paramLabel = "LIST", description = "Slices to score, e.g. 27-29 (default: all).")
