@@ -76,13 +76,22 @@ final class BenchCommand implements Callable<Integer> {
     results.put("environment", RunInfo.environment());
     results.put("threads", Map.of("intra_op", cfg.runtime().intraOpThreadsResolved(), "inter_op",
         cfg.runtime().interOpThreadsResolved()));
-    results.put("precision", cfg.runtime().precision().name().toLowerCase());
+    results.put("precision", cfg.runtime().precisionResolved().name().toLowerCase());
     main.out.printf("bench %s: depth %d, %d filters, tile %d -> %d, batch %d, %d intra-op threads, %s%n", config,
         cfg.model().depth(), cfg.model().filters(), tile, cfg.outputTile(), cfg.train().batch(),
-        cfg.runtime().intraOpThreadsResolved(), cfg.runtime().precision().name().toLowerCase());
+        cfg.runtime().intraOpThreadsResolved(), cfg.runtime().precisionResolved().name().toLowerCase());
 
-    double matmul = matmulRate(cfg);
+    RuntimeConfig fp32 = new RuntimeConfig(cfg.runtime().intraOpThreads(), cfg.runtime().interOpThreads(),
+        cfg.runtime().device(), 1, RuntimeConfig.Precision.FP32);
+    double matmul = matmulRate(fp32);
     put("matmul_gflops", matmul, "fp32 4096² MatMul: %.1f GFLOP/s");
+    RuntimeConfig.Precision precision = cfg.runtime().precisionResolved();
+    if (precision != RuntimeConfig.Precision.FP32) {
+      // The network's ratios are taken against the matmul rate at its own precision.
+      matmul = matmulRate(cfg.runtime());
+      String name = precision.name().toLowerCase();
+      put("matmul_gflops_" + name, matmul, name + " 4096² MatMul (the same rewrite): %.1f GFLOP/s");
+    }
     double forward = Flops.forward(cfg.model(), tile);
     double step = Flops.trainingStep(cfg.model(), tile, cfg.train().batch());
     put("forward_gflop", forward / 1e9, "network: %.1f GFLOP per forward pass");
@@ -114,9 +123,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** The in-run reference: how fast this TF runtime multiplies two 4096² matrices here. */
-  private double matmulRate(RunConfig cfg) {
+  private double matmulRate(RuntimeConfig runtime) {
     int n = 4096;
-    try (Graph g = new Graph(); Session s = new Session(g, Sessions.config(cfg.runtime()))) {
+    try (Graph g = new Graph(); Session s = new Session(g, Sessions.config(runtime))) {
       Ops tf = Ops.create(g);
       Operand<TFloat32> a = tf.variable(tf.random.statelessRandomNormal(tf.constant(new int[] {n, n}), tf.constant(new long[] {1, 2})));
       Operand<TFloat32> b = tf.variable(tf.random.statelessRandomNormal(tf.constant(new int[] {n, n}), tf.constant(new long[] {3, 4})));
@@ -145,10 +154,10 @@ final class BenchCommand implements Callable<Integer> {
     put("weight_map_ms_per_slice", median(times), "weight map: %.1f ms per " + slice.width() + "×" + slice.height()
         + " slice (one core)");
     Augmenter augmenter = new Augmenter(cfg.augment(), cfg.tile().size(), cfg.outputTile());
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < 100; i++) {
       augmenter.sample(slice, new SplittableRandom(i));
     }
-    int n = 100;
+    int n = 200;
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       augmenter.sample(data.train().get(i % data.train().size()), new SplittableRandom(1000 + i));

@@ -28,6 +28,10 @@ final class ModelOptions {
   @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
   String device;
 
+  @Option(names = "--precision", defaultValue = "fp32",
+      description = "fp32, bf16, fp16, or auto (bf16 on a CPU with AMX); default: ${DEFAULT-VALUE}.")
+  RuntimeConfig.Precision precision;
+
   Path modelPath() {
     return Models.modelOrBundled(model);
   }
@@ -50,6 +54,6 @@ final class ModelOptions {
     if (threads < 0) {
       throw UserError.config("--threads: expected a number ≥ 0, found " + threads);
     }
-    return new RuntimeConfig(threads, 0, device);
+    return new RuntimeConfig(threads, 0, device, 1, precision);
   }
 }

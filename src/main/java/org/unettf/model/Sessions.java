@@ -37,7 +37,7 @@ public final class Sessions {
       config.putDeviceCount("CPU", runtime.replicas());
     }
     RewriterConfig.Builder rewrites = RewriterConfig.newBuilder();
-    switch (runtime.precision()) {
+    switch (runtime.precisionResolved()) {
       case BF16 -> {
         rewrites.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
         if (runtime.gpu()) {
@@ -45,7 +45,7 @@ public final class Sessions {
         }
       }
       case FP16 -> rewrites.setAutoMixedPrecision(RewriterConfig.Toggle.ON);
-      case FP32 -> { }
+      case FP32, AUTO -> { }
     }
     config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrites));
     return config.build();
