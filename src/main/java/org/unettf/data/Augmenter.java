@@ -23,6 +23,8 @@ public final class Augmenter {
   private final int outputSize;
   private final int margin;
   private final SplineWeights spline;
+  /** Coordinate buffers per worker thread: a sample's largest arrays, reused rather than reallocated. */
+  private final ThreadLocal<float[][]> coordinates;
 
   public Augmenter(AugmentConfig config, int inputSize, int outputSize) {
     this.config = config;
@@ -32,6 +34,8 @@ public final class Augmenter {
     this.spline = config.elastic().mode() == AugmentConfig.Elastic.Mode.GRID
         ? new SplineWeights(config.elastic().grid(), inputSize)
         : null;
+    this.coordinates = ThreadLocal.withInitial(() -> new float[][] {
+        new float[inputSize * inputSize], new float[inputSize * inputSize]});
   }
 
   public int inputSize() {
@@ -46,46 +50,28 @@ public final class Augmenter {
     int ox = random.nextInt(slice.width() - outputSize + 1);
     int oy = random.nextInt(slice.height() - outputSize + 1);
     Transform t = drawTransform(random);
-    float[] xs = new float[inputSize * inputSize];
-    float[] ys = new float[inputSize * inputSize];
+    float[][] buffers = coordinates.get();
+    float[] xs = buffers[0];
+    float[] ys = buffers[1];
     t.sourceCoordinates(ox - margin, oy - margin, xs, ys);
 
     float[] image = new float[xs.length * slice.channels()];
     Warp.bilinear(slice.image(), slice.width(), slice.height(), slice.channels(), xs, ys, image);
-    float[] outXs = window(xs);
-    float[] outYs = window(ys);
-    byte[] labels = new byte[outXs.length];
-    Warp.nearest(slice.labels(), slice.width(), slice.height(), outXs, outYs, labels);
-    float[] weights = new float[outXs.length];
-    Warp.bilinear(slice.weights(), slice.width(), slice.height(), outXs, outYs, weights);
+    byte[] labels = new byte[outputSize * outputSize];
+    Warp.nearestWindow(slice.labels(), slice.width(), slice.height(), xs, ys, inputSize, margin, outputSize, labels);
+    float[] weights = new float[outputSize * outputSize];
+    Warp.bilinearWindow(slice.weights(), slice.width(), slice.height(), xs, ys, inputSize, margin, outputSize, weights);
     adjustIntensity(image, random);
     return new Sample(slice.index(), inputSize, outputSize, image, labels, weights);
   }
 
-  /** The output window's part of a tile-sized array. */
-  private float[] window(float[] tile) {
-    if (margin == 0) {
-      return tile;
-    }
-    float[] out = new float[outputSize * outputSize];
-    for (int y = 0; y < outputSize; y++) {
-      System.arraycopy(tile, (y + margin) * inputSize + margin, out, y * outputSize, outputSize);
-    }
-    return out;
-  }
-
   private Transform drawTransform(SplittableRandom random) {
     AugmentConfig c = config;
-    float[] dx = null;
-    float[] dy = null;
+    Field field = null;
     if (hit(random, c.elastic().probability())) {
-      if (c.elastic().mode() == AugmentConfig.Elastic.Mode.GRID) {
-        dx = gridField(random, c.elastic());
-        dy = gridField(random, c.elastic());
-      } else {
-        dx = smoothField(random, c.elastic());
-        dy = smoothField(random, c.elastic());
-      }
+      field = c.elastic().mode() == AugmentConfig.Elastic.Mode.GRID
+          ? new GridField(spline, spline.rows(grid(random, c.elastic())), spline.rows(grid(random, c.elastic())))
+          : new DenseField(inputSize, smoothField(random, c.elastic()), smoothField(random, c.elastic()));
     }
     boolean flip = hit(random, c.flip().probability());
     int quarterTurns = hit(random, c.rotate90().probability()) ? 1 + random.nextInt(3) : 0;
@@ -98,17 +84,40 @@ public final class Augmenter {
       shiftX = uniform(random, c.shift().maxPixels());
       shiftY = uniform(random, c.shift().maxPixels());
     }
-    return new Transform(inputSize, dx, dy, flip, quarterTurns, angle, shiftX, shiftY);
+    return new Transform(inputSize, field, flip, quarterTurns, angle, shiftX, shiftY);
   }
 
-  /** The paper's field: N(0, σ²) displacements on a coarse grid, bicubic in between. */
-  private float[] gridField(SplittableRandom random, AugmentConfig.Elastic elastic) {
+  /** The paper's displacements: N(0, σ²) on a coarse grid; {@link GridField} interpolates them bicubically. */
+  private static double[] grid(SplittableRandom random, AugmentConfig.Elastic elastic) {
     int knots = elastic.grid();
     double[] grid = new double[knots * knots];
     for (int i = 0; i < grid.length; i++) {
       grid[i] = random.nextGaussian() * elastic.sigma();
     }
-    return spline.interpolate(grid);
+    return grid;
+  }
+
+  /** A displacement field, produced a row at a time so that it need not be stored whole. */
+  interface Field {
+    void row(int y, float[] dx, float[] dy);
+  }
+
+  /** The paper's bicubic field from a coarse grid, each row computed from the grid's interpolated rows. */
+  private record GridField(SplineWeights spline, float[] rowsX, float[] rowsY) implements Field {
+    @Override
+    public void row(int y, float[] dx, float[] dy) {
+      spline.row(rowsX, y, dx);
+      spline.row(rowsY, y, dy);
+    }
+  }
+
+  /** A field given pixel by pixel (the smooth-noise mode). */
+  private record DenseField(int size, float[] dx, float[] dy) implements Field {
+    @Override
+    public void row(int y, float[] outX, float[] outY) {
+      System.arraycopy(dx, y * size, outX, 0, size);
+      System.arraycopy(dy, y * size, outY, 0, size);
+    }
   }
 
   /** Uniform noise in [−1, 1] per pixel, Gaussian-smoothed, scaled by α. */
@@ -151,7 +160,7 @@ public final class Augmenter {
 
   /** The drawn geometric transform of one sample. */
   record Transform(
-      int size, float[] dx, float[] dy, boolean flip, int quarterTurns, double angle, double shiftX, double shiftY) {
+      int size, Field field, boolean flip, int quarterTurns, double angle, double shiftX, double shiftY) {
 
     /** Slice coordinates of every tile pixel, for a tile whose top-left lies at (x0, y0). */
     void sourceCoordinates(int x0, int y0, float[] xs, float[] ys) {
@@ -182,15 +191,17 @@ public final class Augmenter {
       double re = sin * b + cos * e;
       double tx = x0 + c + shiftX;
       double ty = y0 + c + shiftY;
+      float[] dx = new float[size];
+      float[] dy = new float[size];
       for (int y = 0; y < size; y++) {
+        if (field != null) {
+          field.row(y, dx, dy);
+        }
+        double py0 = y - c;
         for (int x = 0; x < size; x++) {
           int i = y * size + x;
-          double px = x - c;
-          double py = y - c;
-          if (dx != null) {
-            px += dx[i];
-            py += dy[i];
-          }
+          double px = x - c + dx[x];
+          double py = py0 + dy[x];
           xs[i] = (float) (tx + ra * px + rb * py);
           ys[i] = (float) (ty + rd * px + re * py);
         }

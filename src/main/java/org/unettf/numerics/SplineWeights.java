@@ -40,6 +40,18 @@ public final class SplineWeights {
    * interpolated separably: rows first, then columns.
    */
   public float[] interpolate(double[] grid) {
+    float[] rows = rows(grid);
+    float[] out = new float[length * length];
+    float[] row = new float[length];
+    for (int y = 0; y < length; y++) {
+      row(rows, y, row);
+      System.arraycopy(row, 0, out, y * length, length);
+    }
+    return out;
+  }
+
+  /** The grid interpolated along x only: {@code knots} rows of {@code length} values. */
+  public float[] rows(double[] grid) {
     float[] rows = new float[knots * length];
     for (int ky = 0; ky < knots; ky++) {
       for (int x = 0; x < length; x++) {
@@ -50,18 +62,21 @@ public final class SplineWeights {
         rows[ky * length + x] = sum;
       }
     }
-    float[] out = new float[length * length];
-    for (int y = 0; y < length; y++) {
-      int w = y * knots;
-      int o = y * length;
-      for (int ky = 0; ky < knots; ky++) {
-        float wy = weights[w + ky];
-        int r = ky * length;
-        for (int x = 0; x < length; x++) {
-          out[o + x] += wy * rows[r + x];
-        }
+    return rows;
+  }
+
+  /**
+   * Row {@code y} of the dense field, from {@link #rows}: a field can then be walked row by row
+   * without ever being stored whole.
+   */
+  public void row(float[] rows, int y, float[] out) {
+    java.util.Arrays.fill(out, 0f);
+    for (int ky = 0; ky < knots; ky++) {
+      float wy = weights[y * knots + ky];
+      int r = ky * length;
+      for (int x = 0; x < length; x++) {
+        out[x] += wy * rows[r + x];
       }
     }
-    return out;
   }
 }

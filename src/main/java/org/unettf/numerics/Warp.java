@@ -72,6 +72,33 @@ public final class Warp {
     return top + fy * (bottom - top);
   }
 
+  /**
+   * As {@link #bilinear(float[], int, int, float[], float[], float[])}, for the central
+   * {@code size×size} window of {@code tile×tile} coordinates, {@code margin} in from each edge.
+   */
+  public static void bilinearWindow(
+      float[] image, int width, int height, float[] xs, float[] ys, int tile, int margin, int size, float[] out) {
+    for (int y = 0; y < size; y++) {
+      int from = (y + margin) * tile + margin;
+      for (int x = 0; x < size; x++) {
+        out[y * size + x] = bilinearAt(image, width, height, xs[from + x], ys[from + x]);
+      }
+    }
+  }
+
+  /** As {@link #nearest}, for the central window as in {@link #bilinearWindow}. */
+  public static void nearestWindow(
+      byte[] labels, int width, int height, float[] xs, float[] ys, int tile, int margin, int size, byte[] out) {
+    for (int y = 0; y < size; y++) {
+      int from = (y + margin) * tile + margin;
+      for (int x = 0; x < size; x++) {
+        int px = Mirror.index(floor(xs[from + x] + 0.5f), width);
+        int py = Mirror.index(floor(ys[from + x] + 0.5f), height);
+        out[y * size + x] = labels[py * width + px];
+      }
+    }
+  }
+
   /** {@code out[i] = labels(round(xs[i]), round(ys[i]))}. */
   public static void nearest(byte[] labels, int width, int height, float[] xs, float[] ys, byte[] out) {
     for (int i = 0; i < out.length; i++) {
