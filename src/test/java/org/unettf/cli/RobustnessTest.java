@@ -100,6 +100,19 @@ class RobustnessTest {
   }
 
   @Test
+  void aGpuThatIsNotThereIsNamed() throws Exception {
+    Path config = dir.resolve("gpu.yaml");
+    Files.writeString(config, "model: {depth: 3, filters: 4}\ntile: {size: 124}\ntrain: {steps: 2}\n"
+        + "data: {images: " + TestData.volume() + ", labels: " + TestData.labels() + "}\n"
+        + "output: {dir: " + dir.resolve("runs") + "}\nruntime: {device: 'gpu:7'}\n");
+    Cli r = Cli.run("train", config.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.errorLine().startsWith("error: runtime.device: gpu:7 requested, but TensorFlow 2."), r.err());
+    assertTrue(r.errorLine().contains("sees no such GPU"), r.err());
+    assertFalse(Files.exists(dir.resolve("runs")));
+  }
+
+  @Test
   void aTileTooLargeForMemoryIsRefusedWithAdvice() throws Exception {
     Path config = dir.resolve("huge.yaml");
     Files.writeString(config, "model: {depth: 5, filters: 64}\ntile: {size: 4060}\ntrain: {steps: 2, batch: 64}\n"
