@@ -95,6 +95,12 @@ final class ExportCommand implements Callable<Integer> {
         throw UserError.config("--tile: " + tile + " is not a size the network accepts; nearest valid sizes: "
             + cfg.model().validInputsNear(tile));
       }
+      int smallest = org.unettf.data.OverlapTile.inputSize(cfg.model(), cfg.model().alignment(), Integer.MAX_VALUE);
+      if (tile < smallest) {
+        // Tiles must step by the pooling grid, so their outputs must span at least one step of it.
+        throw UserError.config("--tile: " + tile + " px tiles give outputs narrower than the network's pooling grid ("
+            + cfg.model().alignment() + " px); use " + smallest + " or more");
+      }
       card = card.withFixedTile(tile);
     }
     if (format.equals("bioimageio")) {
