@@ -4,13 +4,14 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Properties;
 import org.unettf.data.Normalization;
 import org.unettf.error.UserError;
 import org.unettf.model.Sessions;
@@ -78,22 +79,17 @@ public final class RunInfo {
     return v == null ? "dev" : v;
   }
 
-  /** The commit of the working directory's git checkout, when there is one. */
+  /** The commit unet-tf was built from, as the build recorded it; "unknown" outside a git checkout. */
   public static String gitCommit() {
-    try {
-      Process p = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes()).trim();
-      if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+    try (InputStream in = RunInfo.class.getResourceAsStream("/org/unettf/git.properties")) {
+      if (in == null) {
         return "unknown";
       }
-      Process dirty = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no").start();
-      String changes = new String(dirty.getInputStream().readAllBytes()).trim();
-      dirty.waitFor(5, TimeUnit.SECONDS);
-      return changes.isEmpty() ? out : out + "-dirty";
+      Properties git = new Properties();
+      git.load(in);
+      String commit = git.getProperty("git.commit.id.abbrev", "unknown");
+      return Boolean.parseBoolean(git.getProperty("git.dirty")) ? commit + "-dirty" : commit;
     } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return "unknown";
     }
   }
