@@ -157,12 +157,18 @@ final class BenchCommand implements Callable<Integer> {
     for (int i = 0; i < 100; i++) {
       augmenter.sample(slice, new SplittableRandom(i));
     }
-    int n = 200;
-    long t0 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      augmenter.sample(data.train().get(i % data.train().size()), new SplittableRandom(1000 + i));
+    // The median of several rounds, so that one garbage collection does not set the figure.
+    int n = 50;
+    double[] rates = new double[5];
+    for (int round = 0; round < rates.length; round++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        int k = round * n + i;
+        augmenter.sample(data.train().get(k % data.train().size()), new SplittableRandom(1000 + k));
+      }
+      rates[round] = n / ((System.nanoTime() - t0) / 1e9);
     }
-    put("augmentation_samples_per_second_per_thread", n / ((System.nanoTime() - t0) / 1e9),
+    put("augmentation_samples_per_second_per_thread", median(rates),
         "augmentation: %.0f samples/s per thread (" + cfg.tile().size() + " px tiles, as configured)");
   }
 
