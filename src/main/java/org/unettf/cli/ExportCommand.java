@@ -3,12 +3,13 @@ package org.unettf.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.RunConfig;
 import org.unettf.error.UserError;
-import java.util.List;
 import org.unettf.data.Slice;
 import org.unettf.data.TrainingSet;
 import org.unettf.infer.BioImageIo;
@@ -52,7 +53,7 @@ final class ExportCommand implements Callable<Integer> {
   String name;
 
   @Option(names = "--author", paramLabel = "NAME", description = "bioimageio: an author; repeat for several (default: the user's name).")
-  java.util.List<String> authors;
+  List<String> authors;
 
   @Option(names = "--input-max", defaultValue = "255", paramLabel = "V",
       description = "bioimageio: the largest raw intensity, 255 for 8-bit or 65535 for 16-bit images (default: ${DEFAULT-VALUE}).")
@@ -66,13 +67,7 @@ final class ExportCommand implements Callable<Integer> {
     Path chosen = switch (checkpoint) {
       case "best" -> checkpoints.best().or(checkpoints::latest).orElseThrow(() -> noCheckpoint(dir));
       case "latest" -> checkpoints.latest().orElseThrow(() -> noCheckpoint(dir));
-      default -> {
-        Path p = dir.checkpoints().resolve(checkpoint);
-        if (!Files.isRegularFile(p.resolve("state.json"))) {
-          throw UserError.model("--checkpoint: " + p + " is not a complete checkpoint of " + run);
-        }
-        yield p;
-      }
+      default -> atStep(checkpoints, checkpoint);
     };
     if (!format.equals("savedmodel") && !format.equals("bioimageio")) {
       throw UserError.config("--format: expected savedmodel or bioimageio, found '" + format + "'");
@@ -150,6 +145,20 @@ final class ExportCommand implements Callable<Integer> {
     BioImageIo.write(card, Checkpoints.prefix(checkpoint), about, test, edge, edge, cfg.runtime(), target);
     main.out.println("exported " + checkpoint + " as a bioimage.io model package: " + target);
     return 0;
+  }
+
+  /** A checkpoint named by its step, "step-1500", "step-0001500" or "1500" alike. */
+  private Path atStep(Checkpoints checkpoints, String name) {
+    List<Path> all = checkpoints.all();
+    String kept = all.isEmpty() ? "none" : all.stream().map(p -> p.getFileName().toString())
+        .collect(Collectors.joining(", "));
+    if (!name.matches("(step-)?\\d{1,18}")) {
+      throw UserError.config("--checkpoint: expected best, latest or step-N, found '" + name + "'");
+    }
+    long step = Long.parseLong(name.replaceFirst("^step-", ""));
+    return all.stream().filter(p -> Checkpoints.state(p).step() == step).findFirst()
+        .orElseThrow(() -> UserError.model("--checkpoint: " + run + " holds no complete checkpoint of step " + step
+            + "; it keeps: " + kept));
   }
 
   private static UserError noCheckpoint(RunDirectory dir) {

@@ -2,6 +2,7 @@ package org.unettf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -152,6 +153,19 @@ class EndToEndTest {
     Cli again = Cli.run("export", "--run", run.toString(), "--version", "2");
     assertEquals(5, again.code());
     assertTrue(again.errorLine().contains("exists already"), again.err());
+  }
+
+  @Test
+  void aCheckpointIsNamedByItsStep() throws Exception {
+    Cli r = Cli.run("export", "--run", run.toString(), "--checkpoint", "step-6", "--output", dir.resolve("at6").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.exists(dir.resolve("at6/1/saved_model.pb")));
+    Cli missing = Cli.run("export", "--run", run.toString(), "--checkpoint", "step-7", "--output",
+        dir.resolve("at7").toString());
+    assertEquals(4, missing.code());
+    assertTrue(missing.errorLine().contains("no complete checkpoint of step 7; it keeps: step-0000006, step-0000012"),
+        missing.err());
+    assertFalse(Files.exists(dir.resolve("at7")));
   }
 
   @Test
