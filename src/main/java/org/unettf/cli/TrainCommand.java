@@ -154,9 +154,11 @@ final class TrainCommand implements Callable<Integer> {
         cfg.outputTile(), Flops.forward(m, cfg.tile().size()) / 1e9);
     main.out.printf("data: %d training slices, %d validation slices; normalisation mean %.4f, std %.4f%n",
         data.train().size(), data.validation().size(), data.normalization().mean(), data.normalization().std());
-    main.out.printf("training: %d steps of batch %d, %s, learning rate %s; TensorBoard: tensorboard --logdir %s%n",
-        cfg.train().totalSteps(data.train().size()), cfg.train().batch(), cfg.train().optimizer().name().toLowerCase(),
-        cfg.train().learningRate(), run.root().resolve("logs"));
+    var t = cfg.train();
+    String schedule = t.lrDecaySteps().isEmpty() ? "" : " (×" + t.lrDecayFactor() + " at steps " + t.lrDecaySteps() + ")";
+    main.out.printf("training: %d steps of batch %d, %s, learning rate %s%s; TensorBoard: tensorboard --logdir %s%n",
+        t.totalSteps(data.train().size()), t.batch(), t.optimizer().name().toLowerCase(), t.learningRate(), schedule,
+        run.root().resolve("logs"));
   }
 
   private void exportModels(RunConfig cfg, TrainingSet data, RunDirectory run, Trainer.Outcome outcome) {

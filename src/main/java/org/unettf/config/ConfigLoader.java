@@ -195,6 +195,12 @@ public final class ConfigLoader {
     Optimizer optimizer = s.choice("optimizer", Optimizer.ADAM, Optimizer.class);
     double lr = s.number("learning_rate", optimizer == Optimizer.ADAM ? 1e-3 : 1e-2, 1e-9, 10.0, false);
     double momentum = s.number("momentum", 0.99, 0.0, 1.0, true);
+    List<Integer> decaySteps = s.ascendingIntegers("lr_decay_steps", 1);
+    double decayFactor = s.number("lr_decay_factor", 0.1, 1e-9, 1.0, false);
+    if (!decaySteps.isEmpty() && optimizer == Optimizer.ADAM) {
+      // Adam's framework implementation keeps its rate a graph constant; it adapts step sizes itself.
+      throw s.invalid("lr_decay_steps", "expected a schedule only with optimizer momentum", "optimizer adam");
+    }
     long seed = s.longValue("seed", 42L);
     int validateEvery = s.integer("validate_every", 500, 1, Integer.MAX_VALUE);
     int summaryEvery = s.integer("summary_every", 20, 1, Integer.MAX_VALUE);
@@ -204,7 +210,11 @@ public final class ConfigLoader {
     int threads = s.integer("loader_threads", 2, 1, 256);
     int prefetch = s.integer("prefetch", 2, 1, 256);
     int shuffle = s.integer("shuffle_buffer", 64, 1, 1 << 20);
-    return new TrainConfig(steps, epochs, batch, loss, optimizer, lr, momentum, seed, validateEvery,
+    if (!decaySteps.isEmpty() && steps > 0 && decaySteps.get(decaySteps.size() - 1) >= steps) {
+      throw s.invalid("lr_decay_steps", "expected steps below train.steps = " + steps, String.valueOf(decaySteps));
+    }
+    return new TrainConfig(steps, epochs, batch, loss, optimizer, lr, momentum, decaySteps, decayFactor, seed,
+        validateEvery,
         summaryEvery, imageEvery, checkpointEvery, keep, threads, prefetch, shuffle);
   }
 

@@ -1,8 +1,11 @@
 package org.unettf.config;
 
+import java.util.List;
+
 /**
  * The optimisation: {@code steps} is resolved from {@code epochs} when the config gives epochs (one
- * epoch is one tile from every training slice).
+ * epoch is one tile from every training slice). The learning rate is multiplied by
+ * {@code lrDecayFactor} at each of {@code lrDecaySteps}.
  */
 public record TrainConfig(
     int steps,
@@ -12,6 +15,8 @@ public record TrainConfig(
     Optimizer optimizer,
     double learningRate,
     double momentum,
+    List<Integer> lrDecaySteps,
+    double lrDecayFactor,
     long seed,
     int validateEvery,
     int summaryEvery,
@@ -43,6 +48,17 @@ public record TrainConfig(
   public enum Optimizer {
     ADAM,
     MOMENTUM
+  }
+
+  /** The learning rate in force at {@code step} (0-based). */
+  public double learningRateAt(long step) {
+    double rate = learningRate;
+    for (int boundary : lrDecaySteps) {
+      if (step >= boundary) {
+        rate *= lrDecayFactor;
+      }
+    }
+    return rate;
   }
 
   /** Steps to run for a training set of {@code trainSlices} slices. */

@@ -220,6 +220,34 @@ final class YamlSection {
     return out;
   }
 
+  /** A YAML list of strictly ascending integers, each at least {@code min}; empty when absent. */
+  List<Integer> ascendingIntegers(String key, int min) {
+    known.add(key);
+    NodeTuple tuple = entries.get(key);
+    if (tuple == null || isNull(tuple.getValueNode())) {
+      return List.of();
+    }
+    String expected = "expected a list of ascending integers ≥ " + min + " such as [6000, 8000]";
+    if (!(tuple.getValueNode() instanceof SequenceNode sequence)) {
+      throw error(tuple.getValueNode(), qualify(key), expected, describe(tuple.getValueNode()));
+    }
+    List<Integer> out = new ArrayList<>();
+    for (Node item : sequence.getValue()) {
+      String text = scalarText(item);
+      int value;
+      try {
+        value = Integer.parseInt(text == null ? "" : text.trim());
+      } catch (NumberFormatException e) {
+        throw error(item, qualify(key), expected, text == null ? describe(item) : quote(text));
+      }
+      if (value < min || (!out.isEmpty() && value <= out.get(out.size() - 1))) {
+        throw error(item, qualify(key), expected, text);
+      }
+      out.add(value);
+    }
+    return List.copyOf(out);
+  }
+
   /** Slice indices, as a YAML list ({@code [27, 28, 29]}) or ranges ({@code "0-3,27-29"}). */
   List<Integer> indices(String key) {
     known.add(key);

@@ -111,7 +111,7 @@ public final class Trainer {
             writeSampleImages(trainLog, batch.get(0), o.probabilities, step);
           }
           if (step % train.summaryEvery() == 0 || step == total) {
-            meter.writeSummaries(trainLog, step, train.learningRate());
+            meter.writeSummaries(trainLog, step, train.learningRateAt(step - 1));
           }
           boolean best = false;
           if (step % train.validateEvery() == 0 || step == total) {
@@ -213,7 +213,7 @@ public final class Trainer {
       throw new UserError(ExitCode.DIVERGED, String.format(
           "training diverged at step %d: the loss is %s and the gradient norm %s. The likely cause is a learning rate "
               + "too high (train.learning_rate = %s); lower it, or switch train.optimizer. %s No SavedModel was exported.",
-          step + 1, r.loss(), r.gradientNorm(), config.train().learningRate(),
+          step + 1, r.loss(), r.gradientNorm(), config.train().learningRateAt(step),
           good.map(p -> "The last good checkpoint is " + p + ".").orElse("No checkpoint had been written yet.")));
     }
     return new StepOutcome(r.loss(), r.gradientNorm(), r.probabilities(), seconds);

@@ -165,9 +165,9 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
         squares.add(tf.math.mul(tf.constant(2f), tf.nn.l2Loss(g)));
       }
       gradientNorm = tf.withName("gradient_norm").math.sqrt(tf.math.addN(squares));
-      Optimizer optimizer = optimizer(graph, config.train());
-      Op apply = optimizer.applyGradients(pairs, "train");
       globalStep = root.withName("global_step").variable(root.constant(0L));
+      Optimizer optimizer = optimizer(graph, root, config.train(), globalStep);
+      Op apply = optimizer.applyGradients(pairs, "train");
       List<Op> stepOps = new ArrayList<>(updates);
       stepOps.add(apply);
       train = root.withControlDependencies(stepOps).withName("train_step").assignAdd(globalStep, root.constant(1L));
@@ -204,11 +204,20 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
     return tf.slice(batched, tf.constant(begin), tf.constant(size));
   }
 
-  private static Optimizer optimizer(Graph graph, TrainConfig train) {
-    return switch (train.optimizer()) {
-      case ADAM -> new Adam(graph, (float) train.learningRate());
-      case MOMENTUM -> new Momentum(graph, (float) train.learningRate(), (float) train.momentum());
-    };
+  private static Optimizer optimizer(Graph graph, Ops tf, TrainConfig train, Variable<TInt64> globalStep) {
+    if (train.optimizer() == TrainConfig.Optimizer.ADAM) {
+      return new Adam(graph, (float) train.learningRate());
+    }
+    if (train.lrDecaySteps().isEmpty()) {
+      return new Momentum(graph, (float) train.learningRate(), (float) train.momentum());
+    }
+    // rate = learning_rate · factor^(boundaries passed), the same rule as TrainConfig.learningRateAt.
+    long[] boundaries = train.lrDecaySteps().stream().mapToLong(Integer::longValue).toArray();
+    Operand<TFloat32> passed = tf.sum(tf.dtypes.cast(tf.math.greaterEqual(globalStep, tf.constant(boundaries)),
+        TFloat32.class), tf.constant(0));
+    Operand<TFloat32> rate = tf.withName("learning_rate").math.mul(tf.constant((float) train.learningRate()),
+        tf.math.pow(tf.constant((float) train.lrDecayFactor()), passed));
+    return new ScheduledMomentum(graph, rate, (float) train.momentum());
   }
 
   /** One optimisation step on {@code samples}; fetches the batch's probabilities when asked. */

@@ -34,6 +34,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aLearningRateScheduleIsCheckedAtLoad() {
+    TrainConfig t = ConfigLoader.parse(DATA + "train: {steps: 100, optimizer: momentum, learning_rate: 0.01, "
+        + "lr_decay_steps: [40, 80], lr_decay_factor: 0.5}\n", "c.yaml").train();
+    assertEquals(0.01, t.learningRateAt(39), 1e-12);
+    assertEquals(0.005, t.learningRateAt(40), 1e-12);
+    assertEquals(0.0025, t.learningRateAt(99), 1e-12);
+    assertEndsWith("train.lr_decay_steps: expected a list of ascending integers ≥ 1 such as [6000, 8000], found 40",
+        error(DATA + "train: {optimizer: momentum, lr_decay_steps: [80, 40]}\n"));
+    assertEndsWith("train.lr_decay_steps: expected a schedule only with optimizer momentum, found optimizer adam",
+        error(DATA + "train: {optimizer: adam, lr_decay_steps: [40]}\n"));
+    assertEndsWith("train.lr_decay_steps: expected steps below train.steps = 30, found [40]",
+        error(DATA + "train: {steps: 30, optimizer: momentum, lr_decay_steps: [40]}\n"));
+  }
+
+  private static void assertEndsWith(String end, String message) {
+    assertTrue(message.endsWith(end), message);
+  }
+
+  @Test
   void unknownKeySuggestsTheNearestKnownOne() {
     String m = error("model:\n  dept: 4\n" + DATA);
     assertTrue(m.startsWith("c.yaml:2: model.dept: unknown key; did you mean 'depth'?"), m);
