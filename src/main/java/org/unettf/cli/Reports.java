@@ -15,7 +15,9 @@ final class Reports {
     m.put("pixel_error", r.pixelError());
     m.put("v_rand", r.vRand());
     m.put("v_info", r.vInfo());
-    m.put("loss", r.loss());
+    if (Double.isFinite(r.loss())) {
+      m.put("loss", r.loss()); // only where labels came with weights: NaN is not JSON
+    }
     m.put("iou", r.iou());
     m.put("dice", r.dice());
     m.put("thresholds", Map.of("pixel_error", r.pixelThreshold(), "v_rand", r.randThreshold(), "v_info", r.infoThreshold()));
@@ -68,6 +70,6 @@ final class Reports {
   }
 
   private static String format(double v) {
-    return String.format(Locale.ROOT, "%.6f", v);
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6f", v) : "";
   }
 }

@@ -121,7 +121,9 @@ class EndToEndTest {
         report.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("V_rand"), r.out());
-    JsonObject metrics = RunInfo.gson().fromJson(Files.readString(report.resolve("metrics.json")), JsonObject.class);
+    String json = Files.readString(report.resolve("metrics.json"));
+    assertFalse(json.contains("NaN") || json.contains("Infinity"), "strict JSON, as jq and Python's json.loads want");
+    JsonObject metrics = RunInfo.gson().fromJson(json, JsonObject.class);
     double accuracy = metrics.get("pixel_accuracy").getAsDouble();
     assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
     List<String> csv = Files.readAllLines(report.resolve("metrics.csv"));
