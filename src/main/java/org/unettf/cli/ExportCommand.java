@@ -32,7 +32,7 @@ final class ExportCommand implements Callable<Integer> {
   Path run;
 
   @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "WHICH",
-      description = "best, latest, or a checkpoint folder name such as step-0001000 (default: ${DEFAULT-VALUE}; latest when the run has no best).")
+      description = "best, latest, or a step: step-1000 (or its folder name step-0001000) (default: ${DEFAULT-VALUE}; latest when the run has no best).")
   String checkpoint;
 
   @Option(names = "--output", paramLabel = "DIR", description = "TF Serving base folder (default: RUN/savedmodel/unet).")
@@ -149,16 +149,15 @@ final class ExportCommand implements Callable<Integer> {
 
   /** A checkpoint named by its step, "step-1500", "step-0001500" or "1500" alike. */
   private Path atStep(Checkpoints checkpoints, String name) {
-    List<Path> all = checkpoints.all();
-    String kept = all.isEmpty() ? "none" : all.stream().map(p -> p.getFileName().toString())
-        .collect(Collectors.joining(", "));
     if (!name.matches("(step-)?\\d{1,18}")) {
       throw UserError.config("--checkpoint: expected best, latest or step-N, found '" + name + "'");
     }
     long step = Long.parseLong(name.replaceFirst("^step-", ""));
-    return all.stream().filter(p -> Checkpoints.state(p).step() == step).findFirst()
+    List<Path> all = checkpoints.all();
+    return all.stream().filter(p -> p.getFileName().toString().equals(Checkpoints.name(step))).findFirst()
         .orElseThrow(() -> UserError.model("--checkpoint: " + run + " holds no complete checkpoint of step " + step
-            + "; it keeps: " + kept));
+            + "; it keeps: " + (all.isEmpty() ? "none"
+                : all.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")))));
   }
 
   private static UserError noCheckpoint(RunDirectory dir) {

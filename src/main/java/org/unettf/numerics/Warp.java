@@ -92,9 +92,7 @@ public final class Warp {
     for (int y = 0; y < size; y++) {
       int from = (y + margin) * tile + margin;
       for (int x = 0; x < size; x++) {
-        int px = Mirror.index(floor(xs[from + x] + 0.5f), width);
-        int py = Mirror.index(floor(ys[from + x] + 0.5f), height);
-        out[y * size + x] = labels[py * width + px];
+        out[y * size + x] = nearestAt(labels, width, height, xs[from + x], ys[from + x]);
       }
     }
   }
@@ -102,10 +100,12 @@ public final class Warp {
   /** {@code out[i] = labels(round(xs[i]), round(ys[i]))}. */
   public static void nearest(byte[] labels, int width, int height, float[] xs, float[] ys, byte[] out) {
     for (int i = 0; i < out.length; i++) {
-      int x = Mirror.index(floor(xs[i] + 0.5f), width);
-      int y = Mirror.index(floor(ys[i] + 0.5f), height);
-      out[i] = labels[y * width + x];
+      out[i] = nearestAt(labels, width, height, xs[i], ys[i]);
     }
+  }
+
+  static byte nearestAt(byte[] labels, int width, int height, float x, float y) {
+    return labels[Mirror.index(floor(y + 0.5f), height) * width + Mirror.index(floor(x + 0.5f), width)];
   }
 
   /** {@code (int) Math.floor(v)} without the detour through double, a third of the warp's time. */

@@ -125,7 +125,8 @@ public final class Checkpoints {
     }
   }
 
-  static String name(long step) {
+  /** The folder name of the checkpoint of {@code step}. */
+  public static String name(long step) {
     return String.format("step-%07d", step);
   }
 

@@ -21,10 +21,15 @@ class RobustnessTest {
   Path dir;
 
   private Path config(String name, String model, String train) throws Exception {
+    return config(name, model, train, "");
+  }
+
+  /** A config on the ISBI stacks, with {@code more} sections appended. */
+  private Path config(String name, String model, String train, String more) throws Exception {
     Path file = dir.resolve(name + ".yaml");
     Files.writeString(file, "model: " + model + "\ntile: {size: 124}\ntrain: " + train + "\n"
         + "data: {images: " + TestData.volume() + ", labels: " + TestData.labels() + "}\n"
-        + "output: {dir: " + dir.resolve("runs") + ", name: " + name + "}\n");
+        + "output: {dir: " + dir.resolve("runs") + ", name: " + name + "}\n" + more);
     return file;
   }
 
@@ -101,10 +106,7 @@ class RobustnessTest {
 
   @Test
   void aGpuThatIsNotThereIsNamed() throws Exception {
-    Path config = dir.resolve("gpu.yaml");
-    Files.writeString(config, "model: {depth: 3, filters: 4}\ntile: {size: 124}\ntrain: {steps: 2}\n"
-        + "data: {images: " + TestData.volume() + ", labels: " + TestData.labels() + "}\n"
-        + "output: {dir: " + dir.resolve("runs") + "}\nruntime: {device: 'gpu:7'}\n");
+    Path config = config("gpu", "{depth: 3, filters: 4}", "{steps: 2}", "runtime: {device: 'gpu:7'}\n");
     Cli r = Cli.run("train", config.toString());
     assertEquals(2, r.code());
     assertTrue(r.errorLine().startsWith("error: runtime.device: gpu:7 requested, but TensorFlow 2."), r.err());

@@ -1,5 +1,6 @@
 package org.unettf.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -32,7 +33,7 @@ class ScheduleTest {
         assertEquals(a.step(batch, 1, step, false).loss(), b.step(batch, 1, step, false).loss(), 1e-6);
       }
       Map<String, float[]> before = a.variableValues();
-      assertSame(before, b.variableValues(), 1e-6);
+      assertWeightsEqual(before, b.variableValues(), 1e-6f);
       a.step(batch, 1, 2, false);
       b.step(batch, 1, 2, false);
       Map<String, float[]> afterA = a.variableValues();
@@ -54,9 +55,9 @@ class ScheduleTest {
     }
   }
 
-  private static void assertSame(Map<String, float[]> a, Map<String, float[]> b, double tolerance) {
+  private static void assertWeightsEqual(Map<String, float[]> a, Map<String, float[]> b, float tolerance) {
     for (String name : a.keySet()) {
-      org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(name), b.get(name), (float) tolerance, name);
+      assertArrayEquals(a.get(name), b.get(name), tolerance, name);
     }
   }
 }
