@@ -11,10 +11,12 @@ jar=$root/target/unet-tf.jar
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Depth 5 with 16 filters reaches 256 × 256 channels at the bottom, so the export holds the row-halves
+# convolution (RowHalves) next to the plain ones.
 cat > "$work/tiny.yaml" <<YAML
-model: {depth: 3, filters: 8, padding: valid}
+model: {depth: 5, filters: 16, padding: valid}
 data: {images: $root/data/isbi2012/train-volume.tif, labels: $root/data/isbi2012/train-labels.tif, validation_slices: 27-29}
-tile: {size: 124}
+tile: {size: 188}
 train: {steps: 20, batch: 2, validate_every: 20, checkpoint_every: 20}
 output: {dir: $work/runs, name: tiny}
 YAML

@@ -83,25 +83,26 @@ final class BenchCommand implements Callable<Integer> {
 
     RuntimeConfig fp32 = new RuntimeConfig(cfg.runtime().intraOpThreads(), cfg.runtime().interOpThreads(),
         cfg.runtime().device(), 1, RuntimeConfig.Precision.FP32);
-    double matmul = matmulRate(fp32);
-    put("matmul_gflops", matmul, "fp32 4096² MatMul: %.1f GFLOP/s");
     RuntimeConfig.Precision precision = cfg.runtime().precisionResolved();
-    if (precision != RuntimeConfig.Precision.FP32) {
-      // The network's ratios are taken against the matmul rate at its own precision.
-      matmul = matmulRate(cfg.runtime());
-      String name = precision.name().toLowerCase();
-      put("matmul_gflops_" + name, matmul, name + " 4096² MatMul (the same rewrite): %.1f GFLOP/s");
-    }
+    String name = precision.name().toLowerCase();
     double forward = Flops.forward(cfg.model(), tile);
     double step = Flops.trainingStep(cfg.model(), tile, cfg.train().batch());
-    put("forward_gflop", forward / 1e9, "network: %.1f GFLOP per forward pass");
-    put("step_gflop", step / 1e9, "         %.1f GFLOP per training step");
+    try (Reference fp32Matmul = new Reference(fp32);
+        Reference matmul = precision == RuntimeConfig.Precision.FP32 ? fp32Matmul : new Reference(cfg.runtime())) {
+      put("matmul_gflops", fp32Matmul.rate(5), "fp32 4096² MatMul: %.1f GFLOP/s");
+      if (matmul != fp32Matmul) {
+        // The network's ratios are taken against the matmul rate at its own precision.
+        put("matmul_gflops_" + name, matmul.rate(5), name + " 4096² MatMul (the same rewrite): %.1f GFLOP/s");
+      }
+      put("forward_gflop", forward / 1e9, "network: %.1f GFLOP per forward pass");
+      put("step_gflop", step / 1e9, "         %.1f GFLOP per training step");
 
-    weightMapAndAugmentation(cfg, data);
-    try (TrainingGraph graph = new TrainingGraph(cfg, data.normalization())) {
-      bareTraining(cfg, graph, step, matmul);
-      pipelineTraining(cfg, graph, data, step, matmul);
-      inference(cfg, graph, data, matmul);
+      weightMapAndAugmentation(cfg, data);
+      try (TrainingGraph graph = new TrainingGraph(cfg, data.normalization())) {
+        bareTraining(cfg, graph, step, matmul);
+        pipelineTraining(cfg, graph, data, step);
+        inference(cfg, graph, data, matmul);
+      }
     }
     put("peak_rss_mb", peakRssMb(), "peak resident memory: %.0f MB");
     if (json != null) {
@@ -122,23 +123,52 @@ final class BenchCommand implements Callable<Integer> {
         runtime);
   }
 
-  /** The in-run reference: how fast this TF runtime multiplies two 4096² matrices here. */
-  private double matmulRate(RuntimeConfig runtime) {
-    int n = 4096;
-    try (Graph g = new Graph(); Session s = new Session(g, Sessions.config(runtime))) {
-      Ops tf = Ops.create(g);
-      Operand<TFloat32> a = tf.variable(tf.random.statelessRandomNormal(tf.constant(new int[] {n, n}), tf.constant(new long[] {1, 2})));
-      Operand<TFloat32> b = tf.variable(tf.random.statelessRandomNormal(tf.constant(new int[] {n, n}), tf.constant(new long[] {3, 4})));
-      Operand<TFloat32> product = tf.reduceSum(tf.linalg.matMul(a, b), tf.constant(new int[] {0, 1}));
-      s.initialize();
-      double[] times = new double[5];
-      s.runner().fetch(product).run().close();
-      for (int i = 0; i < times.length; i++) {
-        long t0 = System.nanoTime();
-        s.runner().fetch(product).run().close();
-        times[i] = (System.nanoTime() - t0) / 1e9;
+  /**
+   * The in-run reference: a 4096² MatMul in the same TF runtime and threads. The network's timings
+   * are interleaved with its runs, so that each ratio compares the two under the same load: on a
+   * shared machine the matmul rate alone drifts by 10% within minutes.
+   */
+  private static final class Reference implements AutoCloseable {
+    private static final int N = 4096;
+    private static final double FLOPS = 2.0 * N * N * N;
+    private final Graph graph = new Graph();
+    private final Session session;
+    private final Operand<TFloat32> product;
+
+    Reference(RuntimeConfig runtime) {
+      Ops tf = Ops.create(graph);
+      Operand<TFloat32> a = tf.variable(tf.random.statelessRandomNormal(tf.constant(new int[] {N, N}), tf.constant(new long[] {1, 2})));
+      Operand<TFloat32> b = tf.variable(tf.random.statelessRandomNormal(tf.constant(new int[] {N, N}), tf.constant(new long[] {3, 4})));
+      product = tf.reduceSum(tf.linalg.matMul(a, b), tf.constant(new int[] {0, 1}));
+      session = new Session(graph, Sessions.config(runtime));
+      session.initialize();
+      seconds();
+    }
+
+    /** One multiplication's wall time. */
+    double seconds() {
+      long t0 = System.nanoTime();
+      session.runner().fetch(product).run().close();
+      return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** GFLOP/s over the median of {@code times} multiplications. */
+    double rate(int times) {
+      double[] seconds = new double[times];
+      for (int i = 0; i < times; i++) {
+        seconds[i] = seconds();
       }
-      return 2.0 * n * n * n / median(times) / 1e9;
+      return gflops(seconds);
+    }
+
+    static double gflops(double[] seconds) {
+      return FLOPS / median(seconds) / 1e9;
+    }
+
+    @Override
+    public void close() {
+      session.close();
+      graph.close();
     }
   }
 
@@ -172,26 +202,30 @@ final class BenchCommand implements Callable<Integer> {
         "augmentation: %.0f samples/s per thread (" + cfg.tile().size() + " px tiles, as configured)");
   }
 
-  private void bareTraining(RunConfig cfg, TrainingGraph graph, double flops, double matmul) {
+  private void bareTraining(RunConfig cfg, TrainingGraph graph, double flops, Reference matmul) {
     List<Sample> batch = syntheticBatch(cfg);
     for (int i = 0; i < 2; i++) {
       graph.step(batch, 1, i, false);
     }
     double[] times = new double[steps];
+    double[] reference = new double[steps];
     for (int i = 0; i < steps; i++) {
       long t0 = System.nanoTime();
       graph.step(batch, 1, i, false);
       times[i] = (System.nanoTime() - t0) / 1e9;
+      reference[i] = matmul.seconds();
     }
     double t = median(times);
+    double rate = Reference.gflops(reference);
     put("train_step_seconds", t, "training step (bare graph): %.3f s median");
     put("train_images_per_second", cfg.train().batch() / t, "                  %.2f images/s");
     put("train_gflops", flops / t / 1e9, "                  %.1f GFLOP/s");
-    put("train_fraction_of_matmul", flops / t / 1e9 / matmul, "                  %.2f of the matmul rate");
+    put("train_matmul_gflops", rate, "                  matmul between the steps: %.1f GFLOP/s");
+    put("train_fraction_of_matmul", flops / t / 1e9 / rate, "                  %.2f of the matmul rate");
   }
 
   /** Steps fed by the real input pipeline, with the summaries a run writes, validation amortised. */
-  private void pipelineTraining(RunConfig cfg, TrainingGraph graph, TrainingSet data, double flops, double matmul) {
+  private void pipelineTraining(RunConfig cfg, TrainingGraph graph, TrainingSet data, double flops) {
     TrainConfig train = cfg.train();
     Augmenter augmenter = new Augmenter(cfg.augment(), cfg.tile().size(), cfg.outputTile());
     Dataset<List<Sample>> stream = TrainingStream.of(data.train(), augmenter, train.seed(), train.batch(),
@@ -240,7 +274,7 @@ final class BenchCommand implements Callable<Integer> {
             + " steps): %.2f of the bare step's throughput");
   }
 
-  private void inference(RunConfig cfg, TrainingGraph graph, TrainingSet data, double matmul) {
+  private void inference(RunConfig cfg, TrainingGraph graph, TrainingSet data, Reference matmul) {
     List<Slice> shown = data.validation().subList(0, Math.min(slices, data.validation().size()));
     Slice first = shown.get(0);
     int input = OverlapTile.inputSize(cfg.model(), Math.max(first.width(), first.height()), Integer.MAX_VALUE);
@@ -252,11 +286,16 @@ final class BenchCommand implements Callable<Integer> {
     };
     OverlapTile.predict(first.image(), first.width(), first.height(), cfg.model(), counting, OverlapTile.Plan.onePass());
     counter[0] = 0;
-    long t0 = System.nanoTime();
-    for (Slice s : shown) {
+    double seconds = 0;
+    double[] reference = new double[shown.size()];
+    for (int i = 0; i < shown.size(); i++) {
+      Slice s = shown.get(i);
+      long t0 = System.nanoTime();
       OverlapTile.predict(s.image(), s.width(), s.height(), cfg.model(), counting, OverlapTile.Plan.onePass());
+      seconds += (System.nanoTime() - t0) / 1e9;
+      reference[i] = matmul.seconds();
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    double rate = Reference.gflops(reference);
     double perSlice = seconds / shown.size();
     double tilesPerSlice = (double) counter[0] / shown.size();
     double coveringFlops = Flops.forward(cfg.model(), cfg.model().inputCovering(Math.max(first.width(), first.height())));
@@ -265,10 +304,11 @@ final class BenchCommand implements Callable<Integer> {
     put("inference_slices_per_second", 1 / perSlice, "           %.2f slices/s (" + first.width() + "×" + first.height() + ")");
     put("inference_flops_over_covering_tile", tilesPerSlice * tileFlops / coveringFlops,
         "           %.2f× the FLOPs of the smallest valid tile covering the slice");
-    put("inference_fraction_of_matmul", tilesPerSlice * tileFlops / perSlice / 1e9 / matmul,
+    put("inference_matmul_gflops", rate, "           matmul between the slices: %.1f GFLOP/s");
+    put("inference_fraction_of_matmul", tilesPerSlice * tileFlops / perSlice / 1e9 / rate,
         "           %.2f of the matmul rate");
     int[] all = java.util.stream.IntStream.range(0, Dihedral.ORDER).toArray();
-    t0 = System.nanoTime();
+    long t0 = System.nanoTime();
     OverlapTile.predictAveraged(first.image(), first.width(), first.height(), cfg.model(), graph,
         OverlapTile.Plan.onePass(), all);
     put("inference_tta8_slices_per_second", 1 / ((System.nanoTime() - t0) / 1e9),

@@ -30,10 +30,12 @@ final class Blocks {
     private final Variable<TFloat32> bias;
     private final BatchNorm norm;
     private final String padding;
+    private final boolean halves;
 
     Conv(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
       this.layers = layers;
       this.padding = padding;
+      this.halves = layers.rowHalves(in, out, padding);
       this.kernel = layers.kernel("kernel", 3, in, out);
       registry.trainable.add(kernel);
       if (batchNorm) {
@@ -47,9 +49,13 @@ final class Blocks {
     }
 
     Operand<TFloat32> apply(Operand<TFloat32> x, Context context) {
+      return halves ? RowHalves.apply(layers.tf(), x, h -> convolve(h, context)) : convolve(x, context);
+    }
+
+    private Operand<TFloat32> convolve(Operand<TFloat32> x, Context context) {
       Ops tf = layers.tf();
       Operand<TFloat32> y = layers.conv(x, kernel, padding);
-      y = norm != null ? norm.apply(y, context) : tf.nn.biasAdd(y, bias);
+      y = norm != null ? norm.apply(y, context) : layers.bias(y, bias, context.mode());
       return tf.nn.relu(y);
     }
   }
@@ -125,9 +131,7 @@ final class Blocks {
     }
 
     Operand<TFloat32> apply(Operand<TFloat32> x, Context context) {
-      Ops tf = layers.tf();
-      Operand<TInt32> window = tf.constant(new int[] {1, 2, 2, 1});
-      return conv.apply(tf.nn.maxPool(x, window, window, "VALID"), context);
+      return conv.apply(layers.maxPool(x), context);
     }
   }
 
@@ -162,8 +166,8 @@ final class Blocks {
           tf.math.mul(dim(tf, shape, 1), tf.constant(2)),
           tf.math.mul(dim(tf, shape, 2), tf.constant(2)),
           tf.constant(out)));
-      Operand<TFloat32> up = tf.nn.biasAdd(
-          tf.nn.conv2dBackpropInput(upShape, upKernel, x, List.of(1L, 2L, 2L, 1L), "VALID"), upBias);
+      Operand<TFloat32> up = layers.bias(
+          tf.nn.conv2dBackpropInput(upShape, upKernel, x, List.of(1L, 2L, 2L, 1L), "VALID"), upBias, context.mode());
       return conv.apply(tf.concat(List.of(cropToMatch(tf, skip, up), up), tf.constant(3)), context);
     }
 
@@ -198,8 +202,8 @@ final class Blocks {
       registry.trainable.add(bias);
     }
 
-    Operand<TFloat32> apply(Operand<TFloat32> x) {
-      return layers.tf().nn.biasAdd(layers.conv(x, kernel, "VALID"), bias);
+    Operand<TFloat32> apply(Operand<TFloat32> x, Mode mode) {
+      return layers.bias(layers.conv(x, kernel, "VALID"), bias, mode);
     }
   }
 }

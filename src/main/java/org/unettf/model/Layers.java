@@ -3,6 +3,8 @@ package org.unettf.model;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
@@ -27,24 +29,50 @@ public final class Layers {
   private final long seed;
   /** Shared by a root and its scoped children, so every kernel gets its own random stream. */
   private final AtomicLong kernels;
+  /** Channels in × out from which valid 3×3 convolutions run on {@link RowHalves}. */
+  private final long rowHalvesFrom;
+  /**
+   * Below 256 × 256 channels oneDNN convolves as fast in either weight layout (315–335 GFLOP/s
+   * here); from there on, TensorFlow's layout costs up to half the speed.
+   */
+  private static final long WIDE = 256L * 256;
 
-  private Layers(Ops tf, Ops root, String path, boolean initialise, long seed, AtomicLong kernels) {
+  private Layers(Ops tf, Ops root, String path, boolean initialise, long seed, AtomicLong kernels, long rowHalvesFrom) {
     this.tf = tf;
     this.root = root;
     this.path = path;
     this.initialise = initialise;
     this.seed = seed;
     this.kernels = kernels;
+    this.rowHalvesFrom = rowHalvesFrom;
   }
 
   /** Variables initialised from {@code seed}, as training starts. */
   public static Layers initialised(Ops tf, long seed) {
-    return new Layers(tf, tf, "", true, seed, new AtomicLong());
+    return new Layers(tf, tf, "", true, seed, new AtomicLong(), Long.MAX_VALUE);
   }
 
   /** Variables without initialisers, to be filled by {@code Session.restore}. */
   public static Layers restorable(Ops tf) {
-    return new Layers(tf, tf, "", false, 0, new AtomicLong());
+    return new Layers(tf, tf, "", false, 0, new AtomicLong(), Long.MAX_VALUE);
+  }
+
+  /**
+   * The same layers, running wide valid convolutions on row halves ({@link RowHalves}) when
+   * {@code on}: worth it for fp32 on oneDNN CPUs, a needless copy elsewhere.
+   */
+  public Layers withRowHalves(boolean on) {
+    return withRowHalvesFrom(on ? WIDE : Long.MAX_VALUE);
+  }
+
+  /** Row halves for valid 3×3 convolutions whose channels in × out reach {@code channelProduct}. */
+  Layers withRowHalvesFrom(long channelProduct) {
+    return new Layers(tf, root, path, initialise, seed, kernels, channelProduct);
+  }
+
+  /** Whether a 3×3 convolution from {@code in} to {@code out} channels runs on row halves. */
+  boolean rowHalves(int in, int out, String padding) {
+    return padding.equals("VALID") && (long) in * out >= rowHalvesFrom;
   }
 
   public Ops tf() {
@@ -52,7 +80,7 @@ public final class Layers {
   }
 
   Layers within(String scope) {
-    return new Layers(tf.withSubScope(scope), root, path + scope + ".", initialise, seed, kernels);
+    return new Layers(tf.withSubScope(scope), root, path + scope + ".", initialise, seed, kernels, rowHalvesFrom);
   }
 
   /** He et al.'s normal initialisation, the paper's {@code sqrt(2/N)}, N the kernel's fan-in. */
@@ -77,6 +105,42 @@ public final class Layers {
   /** A 2-D convolution, stride 1, with VALID or SAME padding. */
   Operand<TFloat32> conv(Operand<TFloat32> x, Variable<TFloat32> kernel, String padding) {
     return tf.nn.conv2d(x, kernel, ONES, padding);
+  }
+
+  /**
+   * {@code x} plus a bias per channel. Training graphs use {@code BiasAddV1}, whose gradient
+   * ({@link Gradients}) sums the upstream gradient with a matrix product rather than
+   * {@code BiasAddGrad}: TensorFlow's oneDNN pass fuses a {@code BiasAddGrad} into the
+   * convolution's weight gradient, and the fused kernel runs slower than the two apart (64
+   * channels at 570²: 106 ms fused, 87 + 3 ms apart). Inference graphs keep {@code BiasAdd}.
+   */
+  @SuppressWarnings("unchecked")
+  Operand<TFloat32> bias(Operand<TFloat32> x, Variable<TFloat32> bias, Mode mode) {
+    if (mode != Mode.TRAIN) {
+      return tf.nn.biasAdd(x, bias);
+    }
+    Operation add = tf.scope().opBuilder("BiasAddV1", "BiasAddV1")
+        .addInput(x.asOutput())
+        .addInput(bias.asOutput())
+        .build();
+    return (Output<TFloat32>) add.<TFloat32>output(0);
+  }
+
+  /**
+   * 2×2 max-pooling with stride 2. Built as the original {@code MaxPool} op, whose window is an
+   * attribute: TensorFlow runs that one (and its gradient) on oneDNN, while {@code MaxPoolV2}, the
+   * op {@code tf.nn.maxPool} makes, falls back to Eigen kernels that took 150 ms of a 4 s step here.
+   */
+  @SuppressWarnings("unchecked")
+  Operand<TFloat32> maxPool(Operand<TFloat32> x) {
+    long[] window = {1, 2, 2, 1};
+    Operation pool = tf.scope().opBuilder("MaxPool", "MaxPool")
+        .addInput(x.asOutput())
+        .setAttr("ksize", window)
+        .setAttr("strides", window)
+        .setAttr("padding", "VALID")
+        .build();
+    return (Output<TFloat32>) pool.<TFloat32>output(0);
   }
 
   /** Dropout from a stateless generator seeded per step, so a resumed run draws the same masks. */

@@ -51,6 +51,11 @@ public final class Sessions {
     return config.build();
   }
 
+  /** Whether the network should run wide layers on row halves ({@link Layers#withRowHalves}): fp32 on a CPU. */
+  public static boolean rowHalves(RuntimeConfig runtime) {
+    return !runtime.gpu() && runtime.precisionResolved() == RuntimeConfig.Precision.FP32;
+  }
+
   /** The device the network's ops are pinned to, or null to let TensorFlow choose. */
   public static DeviceSpec device(RuntimeConfig runtime) {
     if (runtime.device().startsWith("gpu:")) {

@@ -80,7 +80,7 @@ public final class UNet {
     for (int i = 0; i < ups.size(); i++) {
       x = ups.get(i).apply(x, skips.get(skips.size() - 1 - i), context);
     }
-    return outc.apply(x);
+    return outc.apply(x, mode);
   }
 
   private Operand<TFloat32> standardise(Operand<TFloat32> image) {

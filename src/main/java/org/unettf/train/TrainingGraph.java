@@ -90,7 +90,9 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
           Placeholder.shape(Shape.of(batch, outputSize, outputSize)));
       stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
 
-      UNet net = UNet.build(Layers.initialised(tf, config.train().seed()), spec, normalization);
+      UNet net = UNet.build(
+          Layers.initialised(tf, config.train().seed()).withRowHalves(Sessions.rowHalves(config.runtime())), spec,
+          normalization);
       variables = net.allVariables();
       List<Variable<TFloat32>> trainable = net.trainableVariables();
       Output<?>[] variableOutputs = trainable.stream().map(Variable::asOutput).toArray(Output<?>[]::new);
