@@ -41,7 +41,7 @@ final class InferenceGraph {
       Ops tf = Ops.create(graph);
       ModelConfig spec = card.model();
       // Row halves speed up CPU serving of one image at a time and cost GPUs only a copy of the small deep layers.
-      UNet net = UNet.build(Layers.restorable(tf).withRowHalves(true), spec, card.normalization());
+      UNet net = UNet.build(Layers.restorable(tf).forOneDnnFp32(true), spec, card.normalization());
       Head segment = segmentHead(tf.withSubScope(SEGMENT), net, spec, card.prior());
       if (anySizeDefault) {
         signatures = List.of(segment.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));

@@ -31,13 +31,16 @@ public final class Layers {
   private final AtomicLong kernels;
   /** Channels in × out from which valid 3×3 convolutions run on {@link RowHalves}. */
   private final long rowHalvesFrom;
+  /** Whether training graphs add biases with {@code BiasAddV1} (see {@link #bias}). */
+  private final boolean biasGradientsApart;
   /**
    * Below 256 × 256 channels oneDNN convolves as fast in either weight layout (315–335 GFLOP/s
    * here); from there on, TensorFlow's layout costs up to half the speed.
    */
   private static final long WIDE = 256L * 256;
 
-  private Layers(Ops tf, Ops root, String path, boolean initialise, long seed, AtomicLong kernels, long rowHalvesFrom) {
+  private Layers(Ops tf, Ops root, String path, boolean initialise, long seed, AtomicLong kernels, long rowHalvesFrom,
+      boolean biasGradientsApart) {
     this.tf = tf;
     this.root = root;
     this.path = path;
@@ -45,29 +48,31 @@ public final class Layers {
     this.seed = seed;
     this.kernels = kernels;
     this.rowHalvesFrom = rowHalvesFrom;
+    this.biasGradientsApart = biasGradientsApart;
   }
 
   /** Variables initialised from {@code seed}, as training starts. */
   public static Layers initialised(Ops tf, long seed) {
-    return new Layers(tf, tf, "", true, seed, new AtomicLong(), Long.MAX_VALUE);
+    return new Layers(tf, tf, "", true, seed, new AtomicLong(), Long.MAX_VALUE, false);
   }
 
   /** Variables without initialisers, to be filled by {@code Session.restore}. */
   public static Layers restorable(Ops tf) {
-    return new Layers(tf, tf, "", false, 0, new AtomicLong(), Long.MAX_VALUE);
+    return new Layers(tf, tf, "", false, 0, new AtomicLong(), Long.MAX_VALUE, false);
   }
 
   /**
-   * The same layers, running wide valid convolutions on row halves ({@link RowHalves}) when
-   * {@code on}: worth it for fp32 on oneDNN CPUs, a needless copy elsewhere.
+   * The same layers, tuned for TensorFlow's oneDNN kernels in fp32 when {@code on}: wide valid
+   * convolutions on {@link RowHalves} and bias gradients apart from the weight gradients
+   * ({@link #bias}). Both were measured faster on a CPU; on a GPU they would only add copies.
    */
-  public Layers withRowHalves(boolean on) {
-    return withRowHalvesFrom(on ? WIDE : Long.MAX_VALUE);
+  public Layers forOneDnnFp32(boolean on) {
+    return new Layers(tf, root, path, initialise, seed, kernels, on ? WIDE : Long.MAX_VALUE, on);
   }
 
   /** Row halves for valid 3×3 convolutions whose channels in × out reach {@code channelProduct}. */
   Layers withRowHalvesFrom(long channelProduct) {
-    return new Layers(tf, root, path, initialise, seed, kernels, channelProduct);
+    return new Layers(tf, root, path, initialise, seed, kernels, channelProduct, biasGradientsApart);
   }
 
   /** Whether a 3×3 convolution from {@code in} to {@code out} channels runs on row halves. */
@@ -80,7 +85,8 @@ public final class Layers {
   }
 
   Layers within(String scope) {
-    return new Layers(tf.withSubScope(scope), root, path + scope + ".", initialise, seed, kernels, rowHalvesFrom);
+    return new Layers(tf.withSubScope(scope), root, path + scope + ".", initialise, seed, kernels, rowHalvesFrom,
+        biasGradientsApart);
   }
 
   /** He et al.'s normal initialisation, the paper's {@code sqrt(2/N)}, N the kernel's fan-in. */
@@ -108,17 +114,18 @@ public final class Layers {
   }
 
   /**
-   * {@code x} plus a bias per channel. Training graphs use {@code BiasAddV1}, whose gradient
+   * {@code x} plus a bias per channel. Tuned training graphs use {@code BiasAddV1}, whose gradient
    * ({@link Gradients}) sums the upstream gradient with a matrix product rather than
    * {@code BiasAddGrad}: TensorFlow's oneDNN pass fuses a {@code BiasAddGrad} into the
    * convolution's weight gradient, and the fused kernel runs slower than the two apart (64
-   * channels at 570²: 106 ms fused, 87 + 3 ms apart). Inference graphs keep {@code BiasAdd}.
+   * channels at 570²: 106 ms fused, 87 + 3 ms apart). Other graphs keep {@code BiasAdd}.
    */
   @SuppressWarnings("unchecked")
   Operand<TFloat32> bias(Operand<TFloat32> x, Variable<TFloat32> bias, Mode mode) {
-    if (mode != Mode.TRAIN) {
+    if (mode != Mode.TRAIN || !biasGradientsApart) {
       return tf.nn.biasAdd(x, bias);
     }
+    Gradients.register();
     Operation add = tf.scope().opBuilder("BiasAddV1", "BiasAddV1")
         .addInput(x.asOutput())
         .addInput(bias.asOutput())

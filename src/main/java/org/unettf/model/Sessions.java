@@ -51,8 +51,8 @@ public final class Sessions {
     return config.build();
   }
 
-  /** Whether the network should run wide layers on row halves ({@link Layers#withRowHalves}): fp32 on a CPU. */
-  public static boolean rowHalves(RuntimeConfig runtime) {
+  /** Whether the network should be tuned for oneDNN's fp32 kernels ({@link Layers#forOneDnnFp32}). */
+  public static boolean oneDnnFp32(RuntimeConfig runtime) {
     return !runtime.gpu() && runtime.precisionResolved() == RuntimeConfig.Precision.FP32;
   }
 

@@ -91,7 +91,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
       stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
 
       UNet net = UNet.build(
-          Layers.initialised(tf, config.train().seed()).withRowHalves(Sessions.rowHalves(config.runtime())), spec,
+          Layers.initialised(tf, config.train().seed()).forOneDnnFp32(Sessions.oneDnnFp32(config.runtime())), spec,
           normalization);
       variables = net.allVariables();
       List<Variable<TFloat32>> trainable = net.trainableVariables();

@@ -33,9 +33,11 @@ class GradientsTest {
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
           Placeholder.shape(staticShape ? Shape.of(2, 5, 6, 3) : Shape.of(-1, -1, -1, 3)));
       Variable<TFloat32> bias = tf.variable(tf.constant(new float[] {0.5f, -1f, 2f}));
-      Operand<TFloat32> trained = Layers.initialised(tf, 1).bias(x, bias, Mode.TRAIN);
+      Operand<TFloat32> trained = Layers.initialised(tf, 1).forOneDnnFp32(true).bias(x, bias, Mode.TRAIN);
       Operand<TFloat32> plain = tf.nn.biasAdd(x, bias);
       assertEquals("BiasAddV1", trained.op().type());
+      assertEquals("BiasAdd", Layers.initialised(tf, 1).bias(x, bias, Mode.TRAIN).op().type(), "untuned: as usual");
+      assertEquals("BiasAdd", Layers.initialised(tf, 1).forOneDnnFp32(true).bias(x, bias, Mode.INFER).op().type());
       Operand<TFloat32> projection = tf.stopGradient(
           tf.random.statelessRandomNormal(tf.shape(plain), tf.constant(new long[] {1, 2})));
       Output<?>[] trainedGrads = gradients(g, tf, trained, projection, x, bias);

@@ -71,7 +71,7 @@ class RowHalvesTest {
   }
 
   @Test
-  void aUNetWithRowHalvesEverywhereComputesTheSameLogitsAndGradients() {
+  void aTunedUNetWithRowHalvesEverywhereComputesTheSameLogitsAndGradients() {
     // Batch norm and dropout in training mode: their statistics and masks must not see the halves.
     ModelConfig spec = new ModelConfig(3, 4, ModelConfig.Padding.VALID, true, 0.5, 2, 1);
     int input = 44;
@@ -88,13 +88,13 @@ class RowHalvesTest {
   void onlyWideValidConvolutionsRunOnHalves() {
     try (Graph g = new Graph()) {
       Layers layers = Layers.restorable(Ops.create(g));
-      Layers on = layers.withRowHalves(true);
+      Layers on = layers.forOneDnnFp32(true);
       assertTrue(on.rowHalves(1024, 512, "VALID"));
       assertTrue(on.rowHalves(256, 256, "VALID"));
       assertTrue(!on.rowHalves(256, 128, "VALID"), "narrow layers are as fast either way");
       assertTrue(!on.rowHalves(1024, 512, "SAME"), "a same-padded half would see zeros at the seam");
       assertTrue(!layers.rowHalves(1024, 512, "VALID"), "off unless asked for");
-      assertTrue(!layers.withRowHalves(false).rowHalves(1024, 1024, "VALID"));
+      assertTrue(!layers.forOneDnnFp32(false).rowHalves(1024, 1024, "VALID"));
     }
   }
 
@@ -102,7 +102,10 @@ class RowHalvesTest {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(2, input, input, 1)));
-      UNet net = UNet.build(Layers.initialised(tf, 3).withRowHalvesFrom(from), spec, new Normalization(0.5, 0.2));
+      Layers layers = Layers.initialised(tf, 3);
+      // The tuned network: bias gradients apart, and row halves from the given width on.
+      layers = from == Long.MAX_VALUE ? layers : layers.forOneDnnFp32(true).withRowHalvesFrom(from);
+      UNet net = UNet.build(layers, spec, new Normalization(0.5, 0.2));
       Operand<TInt64> seed = tf.constant(new long[] {9, 1});
       Operand<TFloat32> logits = net.logits(x, Mode.TRAIN, seed, new ArrayList<>());
       Operand<TFloat32> projection = tf.stopGradient(
