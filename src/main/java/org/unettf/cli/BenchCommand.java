@@ -88,9 +88,10 @@ final class BenchCommand implements Callable<Integer> {
     double forward = Flops.forward(cfg.model(), tile);
     double step = Flops.trainingStep(cfg.model(), tile, cfg.train().batch());
     try (Reference fp32Matmul = new Reference(fp32);
-        Reference matmul = precision == RuntimeConfig.Precision.FP32 ? fp32Matmul : new Reference(cfg.runtime())) {
+        Reference ownPrecision = precision == RuntimeConfig.Precision.FP32 ? null : new Reference(cfg.runtime())) {
+      Reference matmul = ownPrecision != null ? ownPrecision : fp32Matmul;
       put("matmul_gflops", fp32Matmul.rate(5), "fp32 4096² MatMul: %.1f GFLOP/s");
-      if (matmul != fp32Matmul) {
+      if (ownPrecision != null) {
         // The network's ratios are taken against the matmul rate at its own precision.
         put("matmul_gflops_" + name, matmul.rate(5), name + " 4096² MatMul (the same rewrite): %.1f GFLOP/s");
       }

@@ -14,6 +14,11 @@ import org.tensorflow.types.TInt64;
 final class Blocks {
   private Blocks() {}
 
+  /** Element {@code axis} of a shape vector, for shapes known only when the graph runs. */
+  static Operand<TInt32> dim(Ops tf, Operand<TInt32> shape, int axis) {
+    return tf.gather(shape, tf.constant(axis), tf.constant(0));
+  }
+
   /** What applying a block needs besides its input. */
   record Context(Mode mode, Operand<TInt64> stepSeed, List<Op> updates) {}
 
@@ -181,10 +186,6 @@ final class Blocks {
           List.of(tf.slice(likeShape, tf.constant(new int[] {0}), tf.constant(new int[] {3})), tf.constant(new int[] {-1})),
           tf.constant(0));
       return tf.slice(skip, begin, size);
-    }
-
-    private static Operand<TInt32> dim(Ops tf, Operand<TInt32> shape, int axis) {
-      return tf.gather(shape, tf.constant(axis), tf.constant(0));
     }
   }
 

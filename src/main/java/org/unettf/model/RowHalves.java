@@ -31,46 +31,39 @@ final class RowHalves {
    */
   static Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, UnaryOperator<Operand<TFloat32>> block) {
     Shape known = x.shape();
-    long rows = known.numDimensions() == 4 ? known.size(1) : Shape.UNKNOWN_SIZE;
-    boolean evenRows = rows != Shape.UNKNOWN_SIZE && rows % 2 == 0;
+    long knownHeight = known.numDimensions() == 4 ? known.size(1) : Shape.UNKNOWN_SIZE;
+    boolean evenRows = knownHeight != Shape.UNKNOWN_SIZE && knownHeight % 2 == 0;
     Operand<TInt32> shape = tf.shape(x);
-    Operand<TInt32> height = dim(tf, shape, 1);
+    Operand<TInt32> height = Blocks.dim(tf, shape, 1);
     Operand<TFloat32> even = x;
     Operand<TInt32> evenHeight = height;
     if (!evenRows) {
       // An odd height gets one more (zero) row, whose output row is dropped at the end.
       Operand<TInt32> extra = tf.math.floorMod(height, tf.constant(2));
-      even = tf.pad(x, tf.reshape(tf.stack(List.of(zero(tf), zero(tf), zero(tf), extra, zero(tf), zero(tf), zero(tf),
-          zero(tf))), tf.constant(new int[] {4, 2})), tf.constant(0f));
+      even = tf.pad(x, tf.math.mul(tf.constant(new int[][] {{0, 0}, {0, 1}, {0, 0}, {0, 0}}), extra), tf.constant(0f));
       evenHeight = tf.math.add(height, extra);
     }
     Operand<TInt32> half = tf.math.floorDiv(evenHeight, tf.constant(2));
-    Operand<TInt32> window = tf.stack(List.of(tf.constant(-1), tf.math.add(half, tf.constant(1)), tf.constant(-1),
-        tf.constant(-1)));
+    Operand<TInt32> rows = tf.math.add(half, tf.constant(1));
+    Operand<TInt32> window = tf.stack(List.of(tf.constant(-1), rows, tf.constant(-1), tf.constant(-1)));
     Operand<TFloat32> top = tf.slice(even, tf.constant(new int[] {0, 0, 0, 0}), window);
     Operand<TFloat32> bottom = tf.slice(even,
-        tf.stack(List.of(zero(tf), tf.math.sub(half, tf.constant(1)), zero(tf), zero(tf))), window);
+        tf.stack(List.of(tf.constant(0), tf.math.sub(half, tf.constant(1)), tf.constant(0), tf.constant(0))), window);
     // [n, 2, rows, w, c] → [2n, rows, w, c]: image i's halves become batch entries 2i and 2i + 1.
     Operand<TFloat32> pairs = tf.stack(List.of(top, bottom), Stack.axis(1L));
-    Operand<TFloat32> halves = tf.reshape(pairs, tf.concat(List.of(tf.constant(new int[] {-1}),
-        tf.slice(tf.shape(top), tf.constant(new int[] {1}), tf.constant(new int[] {3}))), tf.constant(0)));
+    Operand<TFloat32> halves = tf.reshape(pairs,
+        tf.stack(List.of(tf.constant(-1), rows, Blocks.dim(tf, shape, 2), Blocks.dim(tf, shape, 3))));
     Operand<TFloat32> y = block.apply(halves);
     Operand<TInt32> yShape = tf.shape(y);
     // [2n, r, w', c'] → [n, 2r, w', c']: each image's two halves are adjacent, top first.
-    Operand<TFloat32> joined = tf.reshape(y, tf.stack(List.of(dim(tf, shape, 0),
-        tf.math.mul(dim(tf, yShape, 1), tf.constant(2)), dim(tf, yShape, 2), dim(tf, yShape, 3))));
+    Operand<TFloat32> joined = tf.reshape(y, tf.stack(List.of(Blocks.dim(tf, shape, 0),
+        tf.math.mul(Blocks.dim(tf, yShape, 1), tf.constant(2)),
+        Blocks.dim(tf, yShape, 2),
+        Blocks.dim(tf, yShape, 3))));
     if (evenRows) {
       return joined;
     }
     return tf.slice(joined, tf.constant(new int[] {0, 0, 0, 0}),
         tf.stack(List.of(tf.constant(-1), tf.math.sub(height, tf.constant(2)), tf.constant(-1), tf.constant(-1))));
-  }
-
-  private static Operand<TInt32> zero(Ops tf) {
-    return tf.constant(0);
-  }
-
-  private static Operand<TInt32> dim(Ops tf, Operand<TInt32> shape, int axis) {
-    return tf.gather(shape, tf.constant(axis), tf.constant(0));
   }
 }
