@@ -58,10 +58,10 @@ final class Blocks {
     }
 
     private Operand<TFloat32> convolve(Operand<TFloat32> x, Context context) {
-      Ops tf = layers.tf();
-      Operand<TFloat32> y = layers.conv(x, kernel, padding);
-      y = norm != null ? norm.apply(y, context) : layers.bias(y, bias, context.mode());
-      return tf.nn.relu(y);
+      if (norm == null) {
+        return layers.convBiasRelu(x, kernel, bias, padding, context.mode());
+      }
+      return layers.tf().nn.relu(norm.apply(layers.conv(x, kernel, padding), context));
     }
   }
 
@@ -149,11 +149,9 @@ final class Blocks {
     private final Variable<TFloat32> upKernel;
     private final Variable<TFloat32> upBias;
     private final DoubleConv conv;
-    private final int out;
 
     Up(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
       this.layers = layers;
-      this.out = out;
       Layers up = layers.within("up_conv");
       // Conv2DBackpropInput's filter is [h, w, output channels, input channels].
       upKernel = up.kernel("kernel", 2, out, in);
@@ -165,14 +163,7 @@ final class Blocks {
 
     Operand<TFloat32> apply(Operand<TFloat32> x, Operand<TFloat32> skip, Context context) {
       Ops tf = layers.tf();
-      Operand<TInt32> shape = tf.shape(x);
-      Operand<TInt32> upShape = tf.stack(List.of(
-          dim(tf, shape, 0),
-          tf.math.mul(dim(tf, shape, 1), tf.constant(2)),
-          tf.math.mul(dim(tf, shape, 2), tf.constant(2)),
-          tf.constant(out)));
-      Operand<TFloat32> up = layers.bias(
-          tf.nn.conv2dBackpropInput(upShape, upKernel, x, List.of(1L, 2L, 2L, 1L), "VALID"), upBias, context.mode());
+      Operand<TFloat32> up = layers.bias(layers.upConv(x, upKernel), upBias, context.mode());
       return conv.apply(tf.concat(List.of(cropToMatch(tf, skip, up), up), tf.constant(3)), context);
     }
 

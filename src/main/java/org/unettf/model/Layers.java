@@ -9,6 +9,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -31,8 +32,8 @@ public final class Layers {
   private final AtomicLong kernels;
   /** Channels in × out from which valid 3×3 convolutions run on {@link RowHalves}. */
   private final long rowHalvesFrom;
-  /** Whether training graphs add biases with {@code BiasAddV1} (see {@link #bias}). */
-  private final boolean biasGradientsApart;
+  /** Whether the layers are tuned for oneDNN's fp32 kernels (see {@link #forOneDnnFp32}). */
+  private final boolean oneDnnFp32;
   /**
    * Below 256 × 256 channels oneDNN convolves as fast in either weight layout (315–335 GFLOP/s
    * here); from there on, TensorFlow's layout costs up to half the speed.
@@ -40,7 +41,7 @@ public final class Layers {
   private static final long WIDE = 256L * 256;
 
   private Layers(Ops tf, Ops root, String path, boolean initialise, long seed, AtomicLong kernels, long rowHalvesFrom,
-      boolean biasGradientsApart) {
+      boolean oneDnnFp32) {
     this.tf = tf;
     this.root = root;
     this.path = path;
@@ -48,7 +49,7 @@ public final class Layers {
     this.seed = seed;
     this.kernels = kernels;
     this.rowHalvesFrom = rowHalvesFrom;
-    this.biasGradientsApart = biasGradientsApart;
+    this.oneDnnFp32 = oneDnnFp32;
   }
 
   /** Variables initialised from {@code seed}, as training starts. */
@@ -63,8 +64,10 @@ public final class Layers {
 
   /**
    * The same layers, tuned for TensorFlow's oneDNN kernels in fp32 when {@code on}: wide valid
-   * convolutions on {@link RowHalves} and bias gradients apart from the weight gradients
-   * ({@link #bias}). Both were measured faster on a CPU; on a GPU they would only add copies.
+   * convolutions on {@link RowHalves}, up-convolutions as matrix products ({@link #upConv}), and in
+   * training, convolution, bias and ReLU as one op ({@link #convBiasRelu}) with bias gradients
+   * apart from the weight gradients ({@link #bias}). Each was measured faster on a CPU; on a GPU
+   * they would only add copies.
    */
   public Layers forOneDnnFp32(boolean on) {
     return new Layers(tf, root, path, initialise, seed, kernels, on ? WIDE : Long.MAX_VALUE, on);
@@ -72,7 +75,7 @@ public final class Layers {
 
   /** Row halves for valid 3×3 convolutions whose channels in × out reach {@code channelProduct}. */
   Layers withRowHalvesFrom(long channelProduct) {
-    return new Layers(tf, root, path, initialise, seed, kernels, channelProduct, biasGradientsApart);
+    return new Layers(tf, root, path, initialise, seed, kernels, channelProduct, oneDnnFp32);
   }
 
   /** Whether a 3×3 convolution from {@code in} to {@code out} channels runs on row halves. */
@@ -86,7 +89,7 @@ public final class Layers {
 
   Layers within(String scope) {
     return new Layers(tf.withSubScope(scope), root, path + scope + ".", initialise, seed, kernels, rowHalvesFrom,
-        biasGradientsApart);
+        oneDnnFp32);
   }
 
   /** He et al.'s normal initialisation, the paper's {@code sqrt(2/N)}, N the kernel's fan-in. */
@@ -122,7 +125,7 @@ public final class Layers {
    */
   @SuppressWarnings("unchecked")
   Operand<TFloat32> bias(Operand<TFloat32> x, Variable<TFloat32> bias, Mode mode) {
-    if (mode != Mode.TRAIN || !biasGradientsApart) {
+    if (mode != Mode.TRAIN || !oneDnnFp32) {
       return tf.nn.biasAdd(x, bias);
     }
     Gradients.register();
@@ -131,6 +134,59 @@ public final class Layers {
         .addInput(bias.asOutput())
         .build();
     return (Output<TFloat32>) add.<TFloat32>output(0);
+  }
+
+  /**
+   * ReLU(convolution + bias) as one {@code _FusedConv2D} op in tuned training graphs, whose
+   * gradient ({@link Gradients}) reads the op's output: TensorFlow fuses the ReLU into the
+   * convolution only where nothing else reads the ReLU's input, and the stock ReLU gradient does,
+   * so training graphs otherwise pay a separate pass over every feature map (56 ms of a 3.2 s step
+   * here). Other graphs get the three ops, which TensorFlow fuses by itself when it can.
+   */
+  @SuppressWarnings("unchecked")
+  Operand<TFloat32> convBiasRelu(Operand<TFloat32> x, Variable<TFloat32> kernel, Variable<TFloat32> bias,
+      String padding, Mode mode) {
+    if (mode != Mode.TRAIN || !oneDnnFp32) {
+      return tf.nn.relu(bias(conv(x, kernel, padding), bias, mode));
+    }
+    Gradients.register();
+    Operation fused = tf.scope().opBuilder("_FusedConv2D", "ConvBiasRelu")
+        .addInput(x.asOutput())
+        .addInput(kernel.asOutput())
+        .addInputList(new Output<?>[] {bias.asOutput()})
+        .addInputList(new Output<?>[0])
+        .setAttr("num_args", 1L)
+        .setAttr("strides", new long[] {1, 1, 1, 1})
+        .setAttr("padding", padding)
+        .setAttr("fused_ops", new String[] {"BiasAdd", "Relu"})
+        .build();
+    return (Output<TFloat32>) fused.<TFloat32>output(0);
+  }
+
+  /**
+   * The paper's 2×2 up-convolution (stride 2) from {@code kernel} {@code [2, 2, out, in]}. Its
+   * windows do not overlap, so when tuned it is one matrix product per pixel, {@code in} →
+   * {@code 2·2·out}, whose four outputs DepthToSpace lays out as the pixel's 2×2 block: oneDNN
+   * ran the strided transposed convolution and its weight gradient at 0.3–0.5 of its matrix-product
+   * rate here, and the step got 60 ms faster. The kernel's layout is the same either way.
+   */
+  Operand<TFloat32> upConv(Operand<TFloat32> x, Variable<TFloat32> kernel) {
+    long in = kernel.shape().size(3);
+    long out = kernel.shape().size(2);
+    Operand<TInt32> shape = tf.shape(x);
+    Operand<TInt32> pixels = tf.slice(shape, tf.constant(new int[] {0}), tf.constant(new int[] {3}));
+    if (!oneDnnFp32) {
+      Operand<TInt32> upShape = tf.concat(List.of(tf.math.mul(pixels, tf.constant(new int[] {1, 2, 2})),
+          tf.constant(new int[] {(int) out})), tf.constant(0));
+      return tf.nn.conv2dBackpropInput(upShape, kernel, x, List.of(1L, 2L, 2L, 1L), "VALID");
+    }
+    // [2, 2, out, in] → [in, (row, column, out)], DepthToSpace's order within a block.
+    Operand<TFloat32> weights = tf.reshape(tf.linalg.transpose(kernel, tf.constant(new int[] {3, 0, 1, 2})),
+        tf.constant(new long[] {in, 4 * out}));
+    Operand<TFloat32> y = tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] {-1, in})), weights);
+    Operand<TFloat32> blocks = tf.reshape(y,
+        tf.concat(List.of(pixels, tf.constant(new int[] {(int) (4 * out)})), tf.constant(0)));
+    return tf.nn.depthToSpace(blocks, 2L);
   }
 
   /**

@@ -9,6 +9,9 @@ import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unettf.TestData;
@@ -85,7 +88,11 @@ class RobustnessTest {
     Cli r = Cli.run("train", config.toString());
     assertEquals(6, r.code(), r.out() + r.err());
     String line = r.errorLine();
-    assertTrue(line.matches("error: training diverged at step \\d+: the loss is (NaN|Infinity).*"), line);
+    Matcher diverged = Pattern.compile("error: training diverged at step \\d+: the loss is (\\S+) and the gradient norm "
+        + "(\\S+)\\. .*").matcher(line);
+    assertTrue(diverged.matches(), line);
+    assertTrue(Stream.of(diverged.group(1), diverged.group(2)).anyMatch(v -> v.matches("-?(NaN|Infinity)")),
+        "the loss or the gradient norm is not finite: " + line);
     assertTrue(line.contains("train.learning_rate = 10.0"), line);
     assertTrue(line.contains("No SavedModel was exported"), line);
     assertFalse(Files.exists(dir.resolve("runs/nan/savedmodel")));

@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -70,10 +71,12 @@ class RowHalvesTest {
     }
   }
 
-  @Test
-  void aTunedUNetWithRowHalvesEverywhereComputesTheSameLogitsAndGradients() {
-    // Batch norm and dropout in training mode: their statistics and masks must not see the halves.
-    ModelConfig spec = new ModelConfig(3, 4, ModelConfig.Padding.VALID, true, 0.5, 2, 1);
+  @ParameterizedTest(name = "batch norm {0}")
+  @ValueSource(booleans = {true, false})
+  void aTunedUNetWithRowHalvesEverywhereComputesTheSameLogitsAndGradients(boolean batchNorm) {
+    // In training mode, batch norm's statistics and dropout's masks must not see the halves;
+    // without batch norm, convolution, bias and ReLU are one op with its own gradient.
+    ModelConfig spec = new ModelConfig(3, 4, ModelConfig.Padding.VALID, batchNorm, 0.5, 2, 1);
     int input = 44;
     float[] image = random(2 * input * input, 7);
     List<float[]> plain = logitsAndGradients(spec, input, image, Long.MAX_VALUE);
@@ -103,7 +106,8 @@ class RowHalvesTest {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(2, input, input, 1)));
       Layers layers = Layers.initialised(tf, 3);
-      // The tuned network: bias gradients apart, and row halves from the given width on.
+      // The tuned network (fused convolutions, up-convolutions as matrix products, bias gradients
+      // apart), with row halves from the given width on.
       layers = from == Long.MAX_VALUE ? layers : layers.forOneDnnFp32(true).withRowHalvesFrom(from);
       UNet net = UNet.build(layers, spec, new Normalization(0.5, 0.2));
       Operand<TInt64> seed = tf.constant(new long[] {9, 1});
