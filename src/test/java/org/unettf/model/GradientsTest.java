@@ -1,12 +1,14 @@
 package org.unettf.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.unettf.model.GraphChecks.assertClose;
+import static org.unettf.model.GraphChecks.gradients;
+import static org.unettf.model.GraphChecks.projection;
+import static org.unettf.model.GraphChecks.values;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,7 +19,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -42,8 +43,7 @@ class GradientsTest {
       assertEquals("BiasAddV1", trained.op().type());
       assertEquals("BiasAdd", Layers.initialised(tf, 1).bias(x, bias, Mode.TRAIN).op().type(), "untuned: as usual");
       assertEquals("BiasAdd", Layers.initialised(tf, 1).forOneDnnFp32(true).bias(x, bias, Mode.INFER).op().type());
-      Operand<TFloat32> projection = tf.stopGradient(
-          tf.random.statelessRandomNormal(tf.shape(plain), tf.constant(new long[] {1, 2})));
+      Operand<TFloat32> projection = projection(tf, plain, 1, 2);
       Output<?>[] trainedGrads = gradients(g, tf, trained, projection, x, bias);
       List<String> types = new ArrayList<>();
       for (Iterator<GraphOperation> it = g.operations(); it.hasNext(); ) {
@@ -52,14 +52,11 @@ class GradientsTest {
       assertFalse(types.contains("BiasAddGrad"), "the training bias's gradient is no BiasAddGrad: " + types);
       Output<?>[] plainGrads = gradients(g, tf, plain, projection, x, bias);
       s.initialize();
-      try (TFloat32 in = Tensors.floats(gaussian(2 * 5 * 6 * 3, 3), 2, 5, 6, 3);
-          Result r = s.runner().feed(x, in).fetch(trained).fetch(plain)
-              .fetch(trainedGrads[0]).fetch(plainGrads[0]).fetch(trainedGrads[1]).fetch(plainGrads[1]).run()) {
-        assertArrayEquals(Tensors.read((TFloat32) r.get(1)), Tensors.read((TFloat32) r.get(0)), 0f, "values");
-        assertArrayEquals(Tensors.read((TFloat32) r.get(3)), Tensors.read((TFloat32) r.get(2)), 1e-6f, "d/dx");
-        float[] expected = Tensors.read((TFloat32) r.get(5));
-        assertEquals(dims[3], expected.length);
-        assertArrayEquals(expected, Tensors.read((TFloat32) r.get(4)), 1e-4f, "d/dbias");
+      try (TFloat32 in = Tensors.floats(gaussian(2 * 5 * 6 * 3, 3), 2, 5, 6, 3)) {
+        List<float[]> expected = values(s, x, in, plain, plainGrads);
+        assertEquals(dims[3], expected.get(2).length);
+        assertClose(expected, values(s, x, in, trained, trainedGrads), List.of("values", "d/dx", "d/dbias"),
+            0f, 1e-6f, 1e-4f);
       }
     }
   }
@@ -81,22 +78,17 @@ class GradientsTest {
           "inference graphs leave the fusing to TensorFlow");
       assertEquals("Relu", Layers.initialised(tf, 1).convBiasRelu(x, kernel, bias, padding, Mode.TRAIN).op().type(),
           "untuned: as usual");
-      Operand<TFloat32> projection = tf.stopGradient(
-          tf.random.statelessRandomNormal(tf.shape(plain), tf.constant(new long[] {1, 2})));
+      Operand<TFloat32> projection = projection(tf, plain, 1, 2);
       Output<?>[] fusedGrads = gradients(g, tf, fused, projection, x, kernel, bias);
       Output<?>[] plainGrads = gradients(g, tf, plain, projection, x, kernel, bias);
       s.initialize();
-      try (TFloat32 in = Tensors.floats(gaussian(2 * 9 * 7 * 3, 4), 2, 9, 7, 3);
-          Result r = s.runner().feed(x, in).fetch(fused).fetch(plain)
-              .fetch(fusedGrads[0]).fetch(plainGrads[0]).fetch(fusedGrads[1]).fetch(plainGrads[1])
-              .fetch(fusedGrads[2]).fetch(plainGrads[2]).run()) {
-        float[] expected = Tensors.read((TFloat32) r.get(1));
-        long zeros = IntStream.range(0, expected.length).filter(i -> expected[i] == 0f).count();
-        assertTrue(zeros > expected.length / 5 && zeros < expected.length * 4 / 5, "the ReLU cuts " + zeros);
-        assertArrayEquals(expected, Tensors.read((TFloat32) r.get(0)), 1e-5f, "values");
-        assertArrayEquals(Tensors.read((TFloat32) r.get(3)), Tensors.read((TFloat32) r.get(2)), 1e-5f, "d/dx");
-        assertArrayEquals(Tensors.read((TFloat32) r.get(5)), Tensors.read((TFloat32) r.get(4)), 1e-4f, "d/dkernel");
-        assertArrayEquals(Tensors.read((TFloat32) r.get(7)), Tensors.read((TFloat32) r.get(6)), 1e-4f, "d/dbias");
+      try (TFloat32 in = Tensors.floats(gaussian(2 * 9 * 7 * 3, 4), 2, 9, 7, 3)) {
+        List<float[]> expected = values(s, x, in, plain, plainGrads);
+        float[] outputs = expected.get(0);
+        long zeros = IntStream.range(0, outputs.length).filter(i -> outputs[i] == 0f).count();
+        assertTrue(zeros > outputs.length / 5 && zeros < outputs.length * 4 / 5, "the ReLU cuts " + zeros);
+        assertClose(expected, values(s, x, in, fused, fusedGrads), List.of("values", "d/dx", "d/dkernel", "d/dbias"),
+            1e-5f, 1e-5f, 1e-4f, 1e-4f);
       }
     }
   }
@@ -116,19 +108,15 @@ class GradientsTest {
               tf.math.mul(Blocks.dim(tf, shape, 2), tf.constant(2)), tf.constant(4))),
           kernel, x, List.of(1L, 2L, 2L, 1L), "VALID");
       assertEquals(tuned ? "DepthToSpace" : "Conv2DBackpropInput", up.op().type());
-      Operand<TFloat32> projection = tf.stopGradient(
-          tf.random.statelessRandomNormal(tf.shape(transposed), tf.constant(new long[] {3, 4})));
+      Operand<TFloat32> projection = projection(tf, transposed, 3, 4);
       Output<?>[] upGrads = gradients(g, tf, up, projection, x, kernel);
       Output<?>[] transposedGrads = gradients(g, tf, transposed, projection, x, kernel);
       s.initialize();
-      try (TFloat32 in = Tensors.floats(gaussian(2 * 5 * 3 * 6, 5), 2, 5, 3, 6);
-          Result r = s.runner().feed(x, in).fetch(up).fetch(transposed)
-              .fetch(upGrads[0]).fetch(transposedGrads[0]).fetch(upGrads[1]).fetch(transposedGrads[1]).run()) {
-        float[] expected = Tensors.read((TFloat32) r.get(1));
-        assertEquals(2 * 10 * 6 * 4, expected.length);
-        assertArrayEquals(expected, Tensors.read((TFloat32) r.get(0)), 1e-5f, "values");
-        assertArrayEquals(Tensors.read((TFloat32) r.get(3)), Tensors.read((TFloat32) r.get(2)), 1e-5f, "d/dx");
-        assertArrayEquals(Tensors.read((TFloat32) r.get(5)), Tensors.read((TFloat32) r.get(4)), 1e-4f, "d/dkernel");
+      try (TFloat32 in = Tensors.floats(gaussian(2 * 5 * 3 * 6, 5), 2, 5, 3, 6)) {
+        List<float[]> expected = values(s, x, in, transposed, transposedGrads);
+        assertEquals(2 * 10 * 6 * 4, expected.get(0).length);
+        assertClose(expected, values(s, x, in, up, upGrads), List.of("values", "d/dx", "d/dkernel"),
+            1e-5f, 1e-5f, 1e-4f);
       }
     }
   }
@@ -140,11 +128,5 @@ class GradientsTest {
       values[i] = (float) random.nextGaussian();
     }
     return values;
-  }
-
-  private static Output<?>[] gradients(Graph g, Ops tf, Operand<TFloat32> y, Operand<TFloat32> projection,
-      Operand<?>... xs) {
-    Operand<TFloat32> objective = tf.reduceSum(tf.math.mul(y, projection), tf.constant(new int[] {0, 1, 2, 3}));
-    return g.addGradients(objective.asOutput(), Arrays.stream(xs).map(Operand::asOutput).toArray(Output<?>[]::new));
   }
 }

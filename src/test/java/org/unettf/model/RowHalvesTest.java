@@ -3,6 +3,10 @@ package org.unettf.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.unettf.model.GraphChecks.assertClose;
+import static org.unettf.model.GraphChecks.gradients;
+import static org.unettf.model.GraphChecks.projection;
+import static org.unettf.model.GraphChecks.values;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,27 +50,18 @@ class RowHalvesTest {
           tf.nn.biasAdd(tf.nn.conv2d(in, kernel, List.of(1L, 1L, 1L, 1L), "VALID"), bias));
       Operand<TFloat32> whole = block.apply(x);
       Operand<TFloat32> halves = RowHalves.apply(tf, x, block);
-      // A random projection, so each output pixel's gradient differs.
-      Operand<TFloat32> weights = tf.stopGradient(
-          tf.random.statelessRandomNormal(tf.shape(whole), tf.constant(new long[] {3, 4})));
-      Output<?>[] wholeGrads = g.addGradients(tf.reduceSum(tf.math.mul(whole, weights), tf.constant(new int[] {0, 1, 2, 3}))
-          .asOutput(), new Output<?>[] {x.asOutput(), kernel.asOutput(), bias.asOutput()});
-      Output<?>[] halfGrads = g.addGradients(tf.reduceSum(tf.math.mul(halves, weights), tf.constant(new int[] {0, 1, 2, 3}))
-          .asOutput(), new Output<?>[] {x.asOutput(), kernel.asOutput(), bias.asOutput()});
+      Operand<TFloat32> weights = projection(tf, whole, 3, 4);
+      Output<?>[] wholeGrads = gradients(g, tf, whole, weights, x, kernel, bias);
+      Output<?>[] halfGrads = gradients(g, tf, halves, weights, x, kernel, bias);
       s.initialize();
       float[] input = random(batch * height * width * IN, 5);
       try (TFloat32 in = Tensors.floats(input, batch, height, width, IN);
-          Result r = s.runner().feed(x, in).fetch(whole).fetch(halves)
-              .fetch(wholeGrads[0]).fetch(halfGrads[0])
-              .fetch(wholeGrads[1]).fetch(halfGrads[1])
-              .fetch(wholeGrads[2]).fetch(halfGrads[2]).run()) {
-        assertEquals(Shape.of(batch, height - 2, width - 2, OUT), r.get(1).shape());
-        float[] expected = Tensors.read((TFloat32) r.get(0));
-        assertTrue(positives(expected) > expected.length / 4, "the ReLU passes a good share of the outputs");
-        assertArrayEquals(expected, Tensors.read((TFloat32) r.get(1)), 1e-5f, "outputs");
-        assertArrayEquals(Tensors.read((TFloat32) r.get(2)), Tensors.read((TFloat32) r.get(3)), 1e-4f, "d/dx");
-        assertArrayEquals(Tensors.read((TFloat32) r.get(4)), Tensors.read((TFloat32) r.get(5)), 1e-3f, "d/dkernel");
-        assertArrayEquals(Tensors.read((TFloat32) r.get(6)), Tensors.read((TFloat32) r.get(7)), 1e-3f, "d/dbias");
+          Result r = s.runner().feed(x, in).fetch(halves).run()) {
+        assertEquals(Shape.of(batch, height - 2, width - 2, OUT), r.get(0).shape());
+        List<float[]> expected = values(s, x, in, whole, wholeGrads);
+        assertTrue(positives(expected.get(0)) > expected.get(0).length / 4, "the ReLU passes a good share of the outputs");
+        assertClose(expected, values(s, x, in, halves, halfGrads), List.of("outputs", "d/dx", "d/dkernel", "d/dbias"),
+            1e-5f, 1e-4f, 1e-3f, 1e-3f);
       }
     }
   }
@@ -112,25 +107,11 @@ class RowHalvesTest {
       UNet net = UNet.build(layers, spec, new Normalization(0.5, 0.2));
       Operand<TInt64> seed = tf.constant(new long[] {9, 1});
       Operand<TFloat32> logits = net.logits(x, Mode.TRAIN, seed, new ArrayList<>());
-      Operand<TFloat32> projection = tf.stopGradient(
-          tf.random.statelessRandomNormal(tf.shape(logits), tf.constant(new long[] {5, 6})));
-      List<Variable<TFloat32>> variables = net.trainableVariables();
-      Output<?>[] grads = g.addGradients(
-          tf.reduceSum(tf.math.mul(logits, projection), tf.constant(new int[] {0, 1, 2, 3})).asOutput(),
-          variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new));
+      Output<?>[] grads = gradients(g, tf, logits, projection(tf, logits, 5, 6),
+          net.trainableVariables().toArray(Operand<?>[]::new));
       s.initialize();
       try (TFloat32 in = Tensors.floats(image, 2, input, input, 1)) {
-        Session.Runner runner = s.runner().feed(x, in).fetch(logits);
-        for (Output<?> grad : grads) {
-          runner.fetch(grad);
-        }
-        try (Result r = runner.run()) {
-          List<float[]> values = new ArrayList<>();
-          for (int i = 0; i < r.size(); i++) {
-            values.add(Tensors.read((TFloat32) r.get(i)));
-          }
-          return values;
-        }
+        return values(s, x, in, logits, grads);
       }
     }
   }
