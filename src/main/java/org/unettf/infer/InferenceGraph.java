@@ -40,7 +40,8 @@ final class InferenceGraph {
     try {
       Ops tf = Ops.create(graph);
       ModelConfig spec = card.model();
-      // Row halves speed up CPU serving of one image at a time and cost GPUs only a copy of the small deep layers.
+      // Row halves and up-convolutions as matrix products speed up CPU serving of one image at a time; a GPU
+      // pays only a copy of the small deep layers and a DepthToSpace per up-convolution.
       UNet net = UNet.build(Layers.restorable(tf).forOneDnnFp32(true), spec, card.normalization());
       Head segment = segmentHead(tf.withSubScope(SEGMENT), net, spec, card.prior());
       if (anySizeDefault) {
