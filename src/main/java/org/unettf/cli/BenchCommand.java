@@ -87,6 +87,9 @@ final class BenchCommand implements Callable<Integer> {
     String name = precision.name().toLowerCase();
     double forward = Flops.forward(cfg.model(), tile);
     double step = Flops.trainingStep(cfg.model(), tile, cfg.train().batch());
+    double multiplied = Sessions.oneDnnFp32(cfg.runtime())
+        ? Flops.trainingStepDone(cfg.model(), tile, cfg.train().batch())
+        : step;
     try (Reference fp32Matmul = new Reference(fp32);
         Reference ownPrecision = precision == RuntimeConfig.Precision.FP32 ? null : new Reference(cfg.runtime())) {
       Reference matmul = ownPrecision != null ? ownPrecision : fp32Matmul;
@@ -97,10 +100,12 @@ final class BenchCommand implements Callable<Integer> {
       }
       put("forward_gflop", forward / 1e9, "network: %.1f GFLOP per forward pass");
       put("step_gflop", step / 1e9, "         %.1f GFLOP per training step");
+      put("step_gflop_multiplied", multiplied / 1e9,
+          "         %.1f GFLOP of them multiplied in training (Winograd's layers need fewer)");
 
       weightMapAndAugmentation(cfg, data);
       try (TrainingGraph graph = new TrainingGraph(cfg, data.normalization())) {
-        bareTraining(cfg, graph, step, matmul);
+        bareTraining(cfg, graph, step, multiplied, matmul);
         pipelineTraining(cfg, graph, data, step);
         inference(cfg, graph, data, matmul);
       }
@@ -203,7 +208,7 @@ final class BenchCommand implements Callable<Integer> {
         "augmentation: %.0f samples/s per thread (" + cfg.tile().size() + " px tiles, as configured)");
   }
 
-  private void bareTraining(RunConfig cfg, TrainingGraph graph, double flops, Reference matmul) {
+  private void bareTraining(RunConfig cfg, TrainingGraph graph, double flops, double multiplied, Reference matmul) {
     List<Sample> batch = syntheticBatch(cfg);
     for (int i = 0; i < 2; i++) {
       graph.step(batch, 1, i, false);
@@ -223,6 +228,7 @@ final class BenchCommand implements Callable<Integer> {
     put("train_gflops", flops / t / 1e9, "                  %.1f GFLOP/s");
     put("train_matmul_gflops", rate, "                  matmul between the steps: %.1f GFLOP/s");
     put("train_fraction_of_matmul", flops / t / 1e9 / rate, "                  %.2f of the matmul rate");
+    put("train_multiplied_gflops", multiplied / t / 1e9, "                  %.1f GFLOP/s multiplied");
   }
 
   /** Steps fed by the real input pipeline, with the summaries a run writes, validation amortised. */

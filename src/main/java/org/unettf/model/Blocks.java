@@ -9,6 +9,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.unettf.numerics.Winograd;
 
 /** The U-Net's building blocks, named as in the paper's Figure 1 (and in milesial/Pytorch-UNet). */
 final class Blocks {
@@ -35,11 +36,15 @@ final class Blocks {
     private final Variable<TFloat32> bias;
     private final BatchNorm norm;
     private final String padding;
+    private final int in;
+    private final int out;
     private final boolean halves;
 
     Conv(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
       this.layers = layers;
       this.padding = padding;
+      this.in = in;
+      this.out = out;
       this.halves = layers.rowHalves(in, out, padding);
       this.kernel = layers.kernel("kernel", 3, in, out);
       registry.trainable.add(kernel);
@@ -54,6 +59,10 @@ final class Blocks {
     }
 
     Operand<TFloat32> apply(Operand<TFloat32> x, Context context) {
+      Winograd tiles = layers.winograd(in, out, padding, context.mode());
+      if (tiles != null && WinogradConv.fits(x)) {
+        return activate(layers.conv(x, kernel, tiles), context);
+      }
       return halves ? RowHalves.apply(layers.tf(), x, h -> convolve(h, context)) : convolve(x, context);
     }
 
@@ -61,7 +70,15 @@ final class Blocks {
       if (norm == null) {
         return layers.convBiasRelu(x, kernel, bias, padding, context.mode());
       }
-      return layers.tf().nn.relu(norm.apply(layers.conv(x, kernel, padding), context));
+      return activate(layers.conv(x, kernel, padding), context);
+    }
+
+    /** ReLU of the convolution plus bias, or of its batch norm. */
+    private Operand<TFloat32> activate(Operand<TFloat32> convolution, Context context) {
+      Operand<TFloat32> shifted = norm == null
+          ? layers.bias(convolution, bias, context.mode())
+          : norm.apply(convolution, context);
+      return layers.tf().nn.relu(shifted);
     }
   }
 

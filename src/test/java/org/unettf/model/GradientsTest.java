@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.unettf.model.GraphChecks.assertClose;
+import static org.unettf.model.GraphChecks.gaussian;
 import static org.unettf.model.GraphChecks.gradients;
 import static org.unettf.model.GraphChecks.projection;
 import static org.unettf.model.GraphChecks.values;
@@ -11,7 +12,6 @@ import static org.unettf.model.GraphChecks.values;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -121,12 +121,4 @@ class GradientsTest {
     }
   }
 
-  private static float[] gaussian(int n, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] values = new float[n];
-    for (int i = 0; i < n; i++) {
-      values[i] = (float) random.nextGaussian();
-    }
-    return values;
-  }
 }

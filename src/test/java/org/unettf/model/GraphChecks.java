@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -44,6 +46,25 @@ final class GraphChecks {
       }
       return values;
     }
+  }
+
+  /** {@code n} standard normal values drawn from {@code seed}. */
+  static float[] gaussian(int n, long seed) {
+    return draw(n, seed, SplittableRandom::nextGaussian);
+  }
+
+  /** {@code n} values uniform in [0, 1) drawn from {@code seed}. */
+  static float[] uniform(int n, long seed) {
+    return draw(n, seed, SplittableRandom::nextDouble);
+  }
+
+  private static float[] draw(int n, long seed, ToDoubleFunction<SplittableRandom> next) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = (float) next.applyAsDouble(random);
+    }
+    return values;
   }
 
   /** Each of {@code actual} equals the same entry of {@code expected} within its tolerance. */

@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.unettf.model.GraphChecks.assertClose;
 import static org.unettf.model.GraphChecks.gradients;
 import static org.unettf.model.GraphChecks.projection;
+import static org.unettf.model.GraphChecks.uniform;
 import static org.unettf.model.GraphChecks.values;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -54,7 +53,7 @@ class RowHalvesTest {
       Output<?>[] wholeGrads = gradients(g, tf, whole, weights, x, kernel, bias);
       Output<?>[] halfGrads = gradients(g, tf, halves, weights, x, kernel, bias);
       s.initialize();
-      float[] input = random(batch * height * width * IN, 5);
+      float[] input = uniform(batch * height * width * IN, 5);
       try (TFloat32 in = Tensors.floats(input, batch, height, width, IN);
           Result r = s.runner().feed(x, in).fetch(halves).run()) {
         assertEquals(Shape.of(batch, height - 2, width - 2, OUT), r.get(0).shape());
@@ -66,19 +65,23 @@ class RowHalvesTest {
     }
   }
 
-  @ParameterizedTest(name = "batch norm {0}")
-  @ValueSource(booleans = {true, false})
-  void aTunedUNetWithRowHalvesEverywhereComputesTheSameLogitsAndGradients(boolean batchNorm) {
+  @ParameterizedTest(name = "batch norm {0}, Winograd {1}")
+  @CsvSource({"true, false", "false, false", "true, true", "false, true"})
+  void aTunedUNetWithRowHalvesEverywhereComputesTheSameLogitsAndGradients(boolean batchNorm, boolean winograd) {
     // In training mode, batch norm's statistics and dropout's masks must not see the halves;
-    // without batch norm, convolution, bias and ReLU are one op with its own gradient.
+    // without batch norm, convolution, bias and ReLU are one op with its own gradient, or, with
+    // Winograd's convolutions everywhere, a chain of matrix products.
     ModelConfig spec = new ModelConfig(3, 4, ModelConfig.Padding.VALID, batchNorm, 0.5, 2, 1);
     int input = 44;
-    float[] image = random(2 * input * input, 7);
-    List<float[]> plain = logitsAndGradients(spec, input, image, Long.MAX_VALUE);
-    List<float[]> halved = logitsAndGradients(spec, input, image, 0);
-    assertEquals(plain.size(), halved.size());
+    float[] image = uniform(2 * input * input, 7);
+    List<float[]> plain = logitsAndGradients(spec, input, image, layers -> layers);
+    List<float[]> tuned = logitsAndGradients(spec, input, image, layers -> {
+      Layers halves = layers.forOneDnnFp32(true).withRowHalvesFrom(0);
+      return winograd ? halves.withWinogradFrom(0) : halves;
+    });
+    assertEquals(plain.size(), tuned.size());
     for (int i = 0; i < plain.size(); i++) {
-      assertArrayEquals(plain.get(i), halved.get(i), 1e-3f, i == 0 ? "logits" : "gradient " + i);
+      assertArrayEquals(plain.get(i), tuned.get(i), 1e-3f, i == 0 ? "logits" : "gradient " + i);
     }
   }
 
@@ -96,15 +99,12 @@ class RowHalvesTest {
     }
   }
 
-  private static List<float[]> logitsAndGradients(ModelConfig spec, int input, float[] image, long from) {
+  private static List<float[]> logitsAndGradients(ModelConfig spec, int input, float[] image,
+      UnaryOperator<Layers> tuning) {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(2, input, input, 1)));
-      Layers layers = Layers.initialised(tf, 3);
-      // The tuned network (fused convolutions, up-convolutions as matrix products, bias gradients
-      // apart), with row halves from the given width on.
-      layers = from == Long.MAX_VALUE ? layers : layers.forOneDnnFp32(true).withRowHalvesFrom(from);
-      UNet net = UNet.build(layers, spec, new Normalization(0.5, 0.2));
+      UNet net = UNet.build(tuning.apply(Layers.initialised(tf, 3)), spec, new Normalization(0.5, 0.2));
       Operand<TInt64> seed = tf.constant(new long[] {9, 1});
       Operand<TFloat32> logits = net.logits(x, Mode.TRAIN, seed, new ArrayList<>());
       Output<?>[] grads = gradients(g, tf, logits, projection(tf, logits, 5, 6),
@@ -116,14 +116,6 @@ class RowHalvesTest {
     }
   }
 
-  private static float[] random(int n, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] values = new float[n];
-    for (int i = 0; i < n; i++) {
-      values[i] = (float) random.nextDouble();
-    }
-    return values;
-  }
 
   private static int positives(float[] values) {
     int n = 0;
