@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
     double forward = Flops.forward(cfg.model(), tile);
     double step = Flops.trainingStep(cfg.model(), tile, cfg.train().batch());
     double multiplied = Sessions.oneDnnFp32(cfg.runtime())
-        ? Flops.trainingStepDone(cfg.model(), tile, cfg.train().batch())
+        ? Flops.trainingStepMultiplied(cfg.model(), tile, cfg.train().batch())
         : step;
     try (Reference fp32Matmul = new Reference(fp32);
         Reference ownPrecision = precision == RuntimeConfig.Precision.FP32 ? null : new Reference(cfg.runtime())) {
@@ -101,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
       put("forward_gflop", forward / 1e9, "network: %.1f GFLOP per forward pass");
       put("step_gflop", step / 1e9, "         %.1f GFLOP per training step");
       put("step_gflop_multiplied", multiplied / 1e9,
-          "         %.1f GFLOP of them multiplied in training (Winograd's layers need fewer)");
+          "         %.1f GFLOP of them multiplied in training (fewer where Winograd's layers run: fp32 on a CPU)");
 
       weightMapAndAugmentation(cfg, data);
       try (TrainingGraph graph = new TrainingGraph(cfg, data.normalization())) {

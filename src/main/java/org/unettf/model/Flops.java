@@ -7,8 +7,8 @@ import org.unettf.numerics.Winograd;
  * Floating-point operations of the U-Net, counted from its shape: 2 per multiply-add of every
  * convolution, up-convolution and the 1×1 output layer (ReLU, pooling and bias are negligible).
  * A training step costs about three forward passes: the forward, and backward through inputs and
- * weights. These count direct convolutions, the standard measure; {@link #trainingStepDone} counts
- * what a tuned fp32 training graph multiplies, where Winograd's layers need fewer products.
+ * weights. These count direct convolutions, the standard measure; {@link #trainingStepMultiplied}
+ * counts what a tuned fp32 training graph multiplies, where Winograd's layers need fewer products.
  */
 public final class Flops {
   private Flops() {}
@@ -31,7 +31,7 @@ public final class Flops {
    * Winograd's layers ({@link Layers#winograd}) count the (m + 2)² products of each m×m output tile,
    * not their transforms.
    */
-  public static double trainingStepDone(ModelConfig spec, int input, int batch) {
+  public static double trainingStepMultiplied(ModelConfig spec, int input, int batch) {
     boolean valid = spec.padding() == ModelConfig.Padding.VALID;
     return 3 * batch * count(spec, input, (edge, in, out) -> {
       Winograd f = valid ? Layers.winogradFor(in, out) : null;

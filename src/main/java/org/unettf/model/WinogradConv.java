@@ -74,7 +74,7 @@ final class WinogradConv {
   }
 
   /**
-   * {@code x · y} (or {@code x · yᵀ}) per batch entry, a matrix {@code x} applying to every entry:
+   * {@code x · y} (or {@code x · yᵀ}) per batch entry, a 2-D {@code x} applying to every entry:
    * {@code BatchMatMulV2}, which TensorFlow runs on oneDNN, rather than the V3 op Ops builds.
    */
   @SuppressWarnings("unchecked")

@@ -37,7 +37,7 @@ class BenchTest {
     assertEquals(2 / step, results.get("train_images_per_second").getAsDouble(), 1e-9);
     double gflops = results.get("train_gflops").getAsDouble();
     assertEquals(results.get("step_gflop").getAsDouble() / step, gflops, 1e-6);
-    double multiplied = Flops.trainingStepDone(model, 124, 2) / 1e9;
+    double multiplied = Flops.trainingStepMultiplied(model, 124, 2) / 1e9;
     assertEquals(multiplied, results.get("step_gflop_multiplied").getAsDouble(), 1e-9);
     assertEquals(multiplied / step, results.get("train_multiplied_gflops").getAsDouble(), 1e-6);
     // The ratio is taken against the matmul timed between the steps, not the one at the start.
