@@ -82,12 +82,12 @@ final class BenchCommand implements Callable<Integer> {
         cfg.runtime().intraOpThreadsResolved(), cfg.runtime().precisionResolved().name().toLowerCase());
 
     RuntimeConfig fp32 = new RuntimeConfig(cfg.runtime().intraOpThreads(), cfg.runtime().interOpThreads(),
-        cfg.runtime().device(), 1, RuntimeConfig.Precision.FP32);
+        cfg.runtime().device(), 1, RuntimeConfig.Precision.FP32, cfg.runtime().winograd());
     RuntimeConfig.Precision precision = cfg.runtime().precisionResolved();
     String name = precision.name().toLowerCase();
     double forward = Flops.forward(cfg.model(), tile);
     double step = Flops.trainingStep(cfg.model(), tile, cfg.train().batch());
-    double multiplied = Sessions.oneDnnFp32(cfg.runtime())
+    double multiplied = Sessions.winograd(cfg.runtime())
         ? Flops.trainingStepMultiplied(cfg.model(), tile, cfg.train().batch())
         : step;
     try (Reference fp32Matmul = new Reference(fp32);
@@ -124,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
       throw UserError.config("--threads: expected a number ≥ 1, found " + threads);
     }
     RuntimeConfig runtime = new RuntimeConfig(threads != null ? threads : r.intraOpThreads(), r.interOpThreads(),
-        r.device(), r.replicas(), precision != null ? precision : r.precision());
+        r.device(), r.replicas(), precision != null ? precision : r.precision(), r.winograd());
     return new RunConfig(cfg.model(), cfg.data(), cfg.tile(), cfg.weights(), cfg.augment(), cfg.train(), cfg.output(),
         runtime);
   }

@@ -54,6 +54,6 @@ final class ModelOptions {
     if (threads < 0) {
       throw UserError.config("--threads: expected a number ≥ 0, found " + threads);
     }
-    return new RuntimeConfig(threads, 0, device, 1, precision);
+    return new RuntimeConfig(threads, 0, device, 1, precision, true);
   }
 }

@@ -237,6 +237,6 @@ public final class ConfigLoader {
     }
     int replicas = s.integer("replicas", 1, 1, 64);
     RuntimeConfig.Precision precision = s.choice("precision", RuntimeConfig.Precision.FP32, RuntimeConfig.Precision.class);
-    return new RuntimeConfig(intra, inter, device, replicas, precision);
+    return new RuntimeConfig(intra, inter, device, replicas, precision, s.bool("winograd", true));
   }
 }

@@ -3,11 +3,14 @@ package org.unettf.config;
 /**
  * How TensorFlow runs: threads (0: one intra-op thread per core), device ({@code auto} uses a GPU
  * when TF finds one, {@code cpu} never does, {@code gpu:N} insists on GPU N), {@code replicas}
- * (in-graph data parallelism: one tower per device, each on an equal share of the batch) and
+ * (in-graph data parallelism: one tower per device, each on an equal share of the batch),
  * {@code precision} ({@code fp32}; {@code bf16} through oneDNN on CPUs with AMX or on GPUs;
- * {@code fp16} on GPUs; {@code auto}: bf16 on a CPU with AMX, fp32 otherwise).
+ * {@code fp16} on GPUs; {@code auto}: bf16 on a CPU with AMX, fp32 otherwise) and {@code winograd}
+ * (whether fp32 training on a CPU may run its widest convolutions by Winograd's algorithm, which
+ * rounds differently from a direct convolution).
  */
-public record RuntimeConfig(int intraOpThreads, int interOpThreads, String device, int replicas, Precision precision) {
+public record RuntimeConfig(int intraOpThreads, int interOpThreads, String device, int replicas, Precision precision,
+    boolean winograd) {
 
   public enum Precision {
     FP32,
@@ -45,7 +48,7 @@ public record RuntimeConfig(int intraOpThreads, int interOpThreads, String devic
   }
 
   public RuntimeConfig(int intraOpThreads, int interOpThreads, String device) {
-    this(intraOpThreads, interOpThreads, device, 1, Precision.FP32);
+    this(intraOpThreads, interOpThreads, device, 1, Precision.FP32, true);
   }
 
   public int intraOpThreadsResolved() {

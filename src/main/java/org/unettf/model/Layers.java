@@ -91,6 +91,14 @@ public final class Layers {
     return new Layers(tf, root, path, initialise, seed, kernels, channelProduct, winogradFrom, oneDnnFp32);
   }
 
+  /**
+   * The same layers without Winograd's convolutions unless {@code on}; on, they are used where
+   * {@link #forOneDnnFp32} tuning puts them.
+   */
+  public Layers withWinograd(boolean on) {
+    return on ? this : withWinogradFrom(Long.MAX_VALUE);
+  }
+
   /** Winograd's convolutions in training from {@code channelProduct} channels in × out on. */
   Layers withWinogradFrom(long channelProduct) {
     return new Layers(tf, root, path, initialise, seed, kernels, rowHalvesFrom, channelProduct, oneDnnFp32);

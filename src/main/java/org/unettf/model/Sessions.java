@@ -56,6 +56,11 @@ public final class Sessions {
     return !runtime.gpu() && runtime.precisionResolved() == RuntimeConfig.Precision.FP32;
   }
 
+  /** Whether training may take Winograd's convolutions ({@link Layers#withWinograd}). */
+  public static boolean winograd(RuntimeConfig runtime) {
+    return oneDnnFp32(runtime) && runtime.winograd();
+  }
+
   /** The device the network's ops are pinned to, or null to let TensorFlow choose. */
   public static DeviceSpec device(RuntimeConfig runtime) {
     if (runtime.device().startsWith("gpu:")) {

@@ -90,9 +90,10 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
           Placeholder.shape(Shape.of(batch, outputSize, outputSize)));
       stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
 
-      UNet net = UNet.build(
-          Layers.initialised(tf, config.train().seed()).forOneDnnFp32(Sessions.oneDnnFp32(config.runtime())), spec,
-          normalization);
+      Layers layers = Layers.initialised(tf, config.train().seed())
+          .forOneDnnFp32(Sessions.oneDnnFp32(config.runtime()))
+          .withWinograd(config.runtime().winograd());
+      UNet net = UNet.build(layers, spec, normalization);
       variables = net.allVariables();
       List<Variable<TFloat32>> trainable = net.trainableVariables();
       Output<?>[] variableOutputs = trainable.stream().map(Variable::asOutput).toArray(Output<?>[]::new);

@@ -1,6 +1,7 @@
 package org.unettf.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -143,6 +144,16 @@ class ConfigLoaderTest {
     RunConfig c = ConfigLoader.parse(DATA + "train: {batch: 4}\nruntime: {replicas: 2, precision: bf16}\n", "c.yaml");
     assertEquals(2, c.runtime().replicas());
     assertEquals(RuntimeConfig.Precision.BF16, c.runtime().precision());
+  }
+
+  @Test
+  void winogradIsOnUnlessSwitchedOff() {
+    assertTrue(ConfigLoader.parse(DATA, "c.yaml").runtime().winograd());
+    RunConfig off = ConfigLoader.parse(DATA + "runtime: {winograd: false}\n", "c.yaml");
+    assertFalse(off.runtime().winograd());
+    assertEquals(off, ConfigLoader.parse(ConfigWriter.toYaml(off), "resolved.yaml"), "the resolved config keeps it");
+    String m = error(DATA + "runtime: {winograd: sometimes}\n");
+    assertTrue(m.contains("runtime.winograd") && m.contains("expected true or false") && m.contains("sometimes"), m);
   }
 
   @Test

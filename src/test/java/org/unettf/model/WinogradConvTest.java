@@ -82,6 +82,8 @@ class WinogradConvTest {
       assertNull(tuned.winograd(1024, 1024, "VALID", Mode.INFER), "exported graphs keep the plain convolution");
       assertNull(layers.winograd(1024, 1024, "VALID", Mode.TRAIN), "off unless tuned");
       assertNull(layers.forOneDnnFp32(false).winograd(1024, 1024, "VALID", Mode.TRAIN));
+      assertNull(tuned.withWinograd(false).winograd(1024, 1024, "VALID", Mode.TRAIN), "runtime.winograd: false");
+      assertEquals(2, tuned.withWinograd(true).winograd(1024, 1024, "VALID", Mode.TRAIN).outputs());
     }
   }
 
