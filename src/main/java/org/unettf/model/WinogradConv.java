@@ -14,10 +14,10 @@ import org.unettf.numerics.Winograd;
  * matrix products with the tiled matrices, so every gradient is one TensorFlow already has.
  *
  * <p>Why: the wide layers at the bottom of the U-Net carry over a quarter of its FLOPs, and this
- * does their work in 4/9 (F(2×2)) or 1/4 (F(4×4)) of the multiplications. Measured on the paper's network in
- * training (forward and both gradients, one image): 1024→512 channels at 56² took 281 ms direct
- * and 176 ms as F(4×4); 1024→1024 at 30² took 192 ms direct, 148 ms as F(4×4) and 137 ms as
- * F(2×2), whose kernel transform is 16/9 the kernel's size rather than 4×.
+ * does their work in 4/9 (F(2×2)) or 1/4 (F(4×4)) of the multiplications. Measured on the paper's
+ * network in training (forward and both gradients, one image): 1024→512 channels at 56² took
+ * 281 ms direct and 176 ms as F(4×4); 1024→1024 at 30² took 192 ms direct, 148 ms as F(4×4) and
+ * 137 ms as F(2×2), whose kernel transform is 16/9 the kernel's size rather than 4×.
  */
 final class WinogradConv {
   private WinogradConv() {}
@@ -55,7 +55,7 @@ final class WinogradConv {
 
     // G g Gᵀ for every channel pair, as [a², k, c]: the product below takes it transposed, because
     // TensorFlow's gradient of a plain batched product transposes its second operand in a kernel
-    // that ran 4× slower here.
+    // (BatchMatMulV3 with adj_y) that ran 4–5× slower here.
     Operand<TFloat32> kernelRows = tf.reshape(tf.linalg.transpose(kernel, tf.constant(new int[] {0, 1, 3, 2})),
         tf.constant(new int[] {Winograd.TAPS * Winograd.TAPS, out * in}));
     Operand<TFloat32> transformed = tf.reshape(tf.linalg.matMul(tf.constant(f.kernelTransform2d()), kernelRows),

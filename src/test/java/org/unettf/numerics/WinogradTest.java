@@ -45,7 +45,8 @@ class WinogradTest {
     assertEquals(width - 2, actual[0].length);
     for (int y = 0; y < height - 2; y++) {
       for (int x = 0; x < width - 2; x++) {
-        assertEquals(expected[y][x], actual[y][x], 1e-5 * (1 + Math.abs(expected[y][x])), "output (" + y + ", " + x + ")");
+        assertEquals(expected[y][x], actual[y][x], 1e-5 * (1 + Math.abs(expected[y][x])),
+            "output (" + y + ", " + x + ")");
       }
     }
   }
