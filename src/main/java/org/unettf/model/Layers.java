@@ -119,17 +119,18 @@ public final class Layers {
    * exported models) keep the plain convolution that every TensorFlow runs.
    */
   Winograd winograd(int in, int out, String padding, Mode mode) {
-    boolean on = mode == Mode.TRAIN && padding.equals("VALID") && (long) in * out >= winogradFrom;
-    return on ? tiles(in, out) : null;
+    return mode == Mode.TRAIN && padding.equals("VALID") ? tiles(in, out, winogradFrom) : null;
   }
 
   /** What {@link #winograd} gives a valid convolution in a tuned training graph. */
   static Winograd winogradFor(int in, int out) {
-    return (long) in * out >= WINOGRAD ? tiles(in, out) : null;
+    return tiles(in, out, WINOGRAD);
   }
 
-  private static Winograd tiles(int in, int out) {
-    return new Winograd((long) in * out >= WINOGRAD_SMALL_TILES ? 2 : 4);
+  /** F(2×2) or F(4×4) for {@code in} × {@code out} channels from {@code from} on, else null. */
+  private static Winograd tiles(int in, int out, long from) {
+    long channels = (long) in * out;
+    return channels < from ? null : new Winograd(channels >= WINOGRAD_SMALL_TILES ? 2 : 4);
   }
 
   /** The valid convolution of {@code x} with a 3×3 {@code kernel} by {@code f}, see {@link WinogradConv}. */

@@ -92,7 +92,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
 
       Layers layers = Layers.initialised(tf, config.train().seed())
           .forOneDnnFp32(Sessions.oneDnnFp32(config.runtime()))
-          .withWinograd(config.runtime().winograd());
+          .withWinograd(Sessions.winograd(config.runtime()));
       UNet net = UNet.build(layers, spec, normalization);
       variables = net.allVariables();
       List<Variable<TFloat32>> trainable = net.trainableVariables();

@@ -3,15 +3,15 @@ package org.unettf.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.GraphDef;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
-import org.unettf.data.Normalization;
+import org.unettf.data.Augmenter;
 import org.unettf.data.Sample;
+import org.unettf.data.TrainingSet;
 
 /** {@code runtime.winograd} picks the wide layers' algorithm; either way a step computes the same. */
 class WinogradSwitchTest {
@@ -22,10 +22,11 @@ class WinogradSwitchTest {
     RunConfig on = TestData.withIsbi(model + "runtime: {precision: fp32, device: cpu}\n");
     RunConfig off = TestData.withIsbi(model + "runtime: {precision: fp32, device: cpu, winograd: false}\n");
     assertTrue(on.runtime().winograd(), "on by default");
-    List<Sample> batch = List.of(sample(on.tile().size(), on.outputTile()));
-    Normalization normalization = new Normalization(0.5, 0.2);
-    try (TrainingGraph winograd = new TrainingGraph(on, normalization);
-        TrainingGraph direct = new TrainingGraph(off, normalization)) {
+    TrainingSet data = TrainingSet.load(on, s -> { });
+    Augmenter augmenter = new Augmenter(on.augment(), on.tile().size(), on.outputTile());
+    List<Sample> batch = List.of(augmenter.sample(data.train().get(0), new SplittableRandom(1)));
+    try (TrainingGraph winograd = new TrainingGraph(on, data.normalization());
+        TrainingGraph direct = new TrainingGraph(off, data.normalization())) {
       assertTrue(products(winograd) > 0, "Winograd's layers are batched matrix products");
       assertEquals(0, products(direct), "direct convolutions only");
       assertEquals(direct.variableValues().keySet(), winograd.variableValues().keySet(), "the same checkpoint layout");
@@ -41,20 +42,5 @@ class WinogradSwitchTest {
     return GraphDef.parseFrom(graph.graphDef()).getNodeList().stream()
         .filter(node -> node.getOp().equals("BatchMatMulV2"))
         .count();
-  }
-
-  private static Sample sample(int in, int out) {
-    SplittableRandom random = new SplittableRandom(3);
-    float[] image = new float[in * in];
-    for (int i = 0; i < image.length; i++) {
-      image[i] = (float) random.nextDouble();
-    }
-    byte[] labels = new byte[out * out];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = (byte) random.nextInt(2);
-    }
-    float[] weights = new float[out * out];
-    Arrays.fill(weights, 1f);
-    return new Sample(0, in, out, image, labels, weights);
   }
 }
