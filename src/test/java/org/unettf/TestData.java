@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.RunConfig;
 
@@ -12,22 +11,14 @@ import org.unettf.config.RunConfig;
 public final class TestData {
   private TestData() {}
 
-  /** data/isbi2012 (CI links it to ../shared/data/isbi2012), or $UNET_TF_ISBI. */
+  /** The ISBI 2012 stacks the repository ships in data/isbi2012. */
   public static Path isbi() {
-    List<Path> candidates = new java.util.ArrayList<>();
-    String env = System.getenv("UNET_TF_ISBI");
-    if (env != null) {
-      candidates.add(Path.of(env));
+    Path dir = Path.of("data", "isbi2012");
+    if (!Files.isRegularFile(dir.resolve("train-volume.tif")) || !Files.isRegularFile(dir.resolve("train-labels.tif"))) {
+      fail("data/isbi2012 lacks the ISBI 2012 stacks the repository ships; restore them with git checkout data/isbi2012 "
+          + "or tools/fetch-isbi.sh");
     }
-    candidates.add(Path.of("data", "isbi2012"));
-    candidates.add(Path.of("..", "shared", "data", "isbi2012"));
-    for (Path p : candidates) {
-      if (Files.isRegularFile(p.resolve("train-volume.tif")) && Files.isRegularFile(p.resolve("train-labels.tif"))) {
-        return p;
-      }
-    }
-    fail("the ISBI 2012 stacks are not in data/isbi2012: run tools/fetch-isbi.sh, link a copy there, or set UNET_TF_ISBI");
-    return null;
+    return dir;
   }
 
   public static Path volume() {

@@ -139,8 +139,8 @@ public final class StackReader {
   private static String whereToGet(Path path) {
     String name = path.getFileName() == null ? "" : path.getFileName().toString();
     if (path.toString().contains("isbi2012") || name.matches("(train|test)-(volume|labels)\\.tif")) {
-      return "The ISBI 2012 stacks are not bundled: run tools/fetch-isbi.sh, or copy train-volume.tif, "
-          + "train-labels.tif and test-volume.tif into data/isbi2012/ (see data/README.md)";
+      return "The ISBI 2012 stacks ship in the repository's data/isbi2012/: run from the repository's folder, "
+          + "restore them with git checkout data/isbi2012, or download them with tools/fetch-isbi.sh (see data/README.md)";
     }
     return "Check the path; relative paths are taken from the working directory";
   }
