@@ -28,6 +28,7 @@ import org.unettf.data.TrainingSet;
 import org.unettf.data.TrainingStream;
 import org.unettf.data.WeightMap;
 import org.unettf.io.AtomicFiles;
+import org.unettf.io.OutputSet;
 import org.unettf.metrics.Evaluation;
 import org.unettf.model.Flops;
 import org.unettf.model.Sessions;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Measure training and inference speed of a config's network against the machine's matmul rate.")
 final class BenchCommand implements Callable<Integer> {
   @ParentCommand
@@ -68,6 +69,18 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (steps < 1) {
+      throw UserError.config("--steps: expected a number of timed steps ≥ 1, found " + steps);
+    }
+    if (slices < 1) {
+      throw UserError.config("--slices: expected a number of slices ≥ 1, found " + slices);
+    }
+    if (threads != null && threads < 1) {
+      throw UserError.config("--threads: expected a number ≥ 1, found " + threads);
+    }
+    if (json != null) {
+      OutputSet.checkWritable(json, "--json");
+    }
     RunConfig cfg = withOverrides(ConfigLoader.load(config));
     Sessions.checkDevice(cfg.runtime());
     TrainingSet data = TrainingSet.load(cfg, s -> { });
@@ -120,9 +133,6 @@ final class BenchCommand implements Callable<Integer> {
 
   private RunConfig withOverrides(RunConfig cfg) {
     RuntimeConfig r = cfg.runtime();
-    if (threads != null && threads < 1) {
-      throw UserError.config("--threads: expected a number ≥ 1, found " + threads);
-    }
     RuntimeConfig runtime = new RuntimeConfig(threads != null ? threads : r.intraOpThreads(), r.interOpThreads(),
         r.device(), r.replicas(), precision != null ? precision : r.precision(), r.winograd());
     return new RunConfig(cfg.model(), cfg.data(), cfg.tile(), cfg.weights(), cfg.augment(), cfg.train(), cfg.output(),

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import org.unettf.config.Indices;
 import org.unettf.data.OverlapTile;
 import org.unettf.error.UserError;
@@ -12,6 +13,7 @@ import org.unettf.infer.SavedModelPredictor;
 import org.unettf.infer.StackPredictor;
 import org.unettf.io.AtomicFiles;
 import org.unettf.io.ImageStack;
+import org.unettf.io.OutputSet;
 import org.unettf.io.LabelStack;
 import org.unettf.io.Pictures;
 import org.unettf.io.StackReader;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Score a SavedModel on labelled slices as the ISBI 2012 challenge did; writes metrics and pictures.")
 final class EvaluateCommand implements Callable<Integer> {
   @ParentCommand
@@ -48,6 +50,9 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() {
     int[] transforms = options.transforms();
     OverlapTile.Plan plan = options.plan();
+    options.runtime();
+    List<Integer> requested = slices == null ? null : parseSlices(slices);
+    OutputSet.checkWritable(report.resolve("metrics.json"), "--report");
     try (SavedModelPredictor predictor = SavedModelPredictor.load(options.modelPath(), options.runtime())) {
       int classes = predictor.card().model().classes();
       int channels = predictor.card().model().channels();
@@ -57,7 +62,7 @@ final class EvaluateCommand implements Callable<Integer> {
         throw UserError.input("--labels: " + labels + " is " + truth.depth() + "×" + truth.width() + "×" + truth.height()
             + " but --images " + images + " is " + stack.depth() + "×" + stack.width() + "×" + stack.height());
       }
-      List<Integer> chosen = chosenSlices(stack.depth());
+      List<Integer> chosen = chosenSlices(requested, stack.depth());
       ImageStack subset = new ImageStack(stack.source(), stack.width(), stack.height(), channels,
           chosen.stream().map(stack::slice).toArray(float[][]::new));
       long start = System.nanoTime();
@@ -93,21 +98,23 @@ final class EvaluateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<Integer> chosenSlices(int depth) {
-    if (slices == null) {
-      return java.util.stream.IntStream.range(0, depth).boxed().toList();
-    }
-    List<Integer> list;
+  static List<Integer> parseSlices(String text) {
     try {
-      list = Indices.parse(slices);
+      return Indices.parse(text);
     } catch (IllegalArgumentException e) {
       throw UserError.config("--slices: expected slice numbers such as 27-29 or 0,5,9, found " + e.getMessage());
     }
-    for (int z : list) {
+  }
+
+  private List<Integer> chosenSlices(List<Integer> requested, int depth) {
+    if (requested == null) {
+      return IntStream.range(0, depth).boxed().toList();
+    }
+    for (int z : requested) {
       if (z >= depth) {
         throw UserError.config("--slices: slice " + z + " does not exist; " + images + " has slices 0 to " + (depth - 1));
       }
     }
-    return list;
+    return requested;
   }
 }

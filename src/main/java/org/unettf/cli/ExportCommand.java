@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Export a run's checkpoint as a SavedModel in TF Serving's versioned layout.")
 final class ExportCommand implements Callable<Integer> {
   @ParentCommand
@@ -38,7 +38,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "DIR", description = "TF Serving base folder (default: RUN/savedmodel/unet).")
   Path output;
 
-  @Option(names = "--version", paramLabel = "N", description = "Version folder number (default: one above the highest present).")
+  @Option(names = "--model-version", paramLabel = "N",
+      description = "TF Serving version folder number (default: one above the highest present).")
   Integer version;
 
   @Option(names = "--tile", paramLabel = "PX",
@@ -61,6 +62,18 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!format.equals("savedmodel") && !format.equals("bioimageio")) {
+      throw UserError.config("--format: expected savedmodel or bioimageio, found '" + format + "'");
+    }
+    if (version != null && version < 1) {
+      throw UserError.config("--model-version: expected a number ≥ 1, found " + version);
+    }
+    if (!(inputMaximum > 0)) {
+      throw UserError.config("--input-max: expected a positive number, found " + inputMaximum);
+    }
+    if (!checkpoint.matches("best|latest|(step-)?\\d{1,18}")) {
+      throw UserError.config("--checkpoint: expected best, latest or step-N, found '" + checkpoint + "'");
+    }
     RunDirectory dir = RunDirectory.open(run);
     RunConfig cfg = ConfigLoader.load(dir.config());
     Checkpoints checkpoints = new Checkpoints(dir.checkpoints(), cfg.train().keepCheckpoints());
@@ -69,14 +82,8 @@ final class ExportCommand implements Callable<Integer> {
       case "latest" -> checkpoints.latest().orElseThrow(() -> noCheckpoint(dir));
       default -> atStep(checkpoints, checkpoint);
     };
-    if (!format.equals("savedmodel") && !format.equals("bioimageio")) {
-      throw UserError.config("--format: expected savedmodel or bioimageio, found '" + format + "'");
-    }
     Path base = output != null ? output : dir.savedModels();
     int v = version != null ? version : Exporter.nextVersion(base);
-    if (v < 1) {
-      throw UserError.config("--version: expected a number ≥ 1, found " + v);
-    }
     Map<String, Object> provenance = new LinkedHashMap<>();
     provenance.put("run", run.toString());
     provenance.put("checkpoint", chosen.getFileName().toString());
@@ -87,8 +94,9 @@ final class ExportCommand implements Callable<Integer> {
         .withPrior(cfg.weights().calibrate() && cfg.weights().classBalance() ? RunInfo.classWeights(dir.info()) : null);
     if (tile != null) {
       if (!cfg.model().acceptsInput(tile)) {
-        throw UserError.config("--tile: " + tile + " is not a size the network accepts; nearest valid sizes: "
-            + cfg.model().validInputsNear(tile));
+        throw UserError.config("--tile: expected a size the network accepts (nearest valid sizes: "
+            + cfg.model().validInputsNear(tile).stream().map(String::valueOf).collect(Collectors.joining(", "))
+            + "), found " + tile);
       }
       int smallest = org.unettf.data.OverlapTile.inputSize(cfg.model(), cfg.model().alignment(), Integer.MAX_VALUE);
       if (tile < smallest) {
@@ -109,9 +117,6 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private int exportPackage(RunDirectory dir, RunConfig cfg, ModelCard card, Path checkpoint) {
-    if (inputMaximum <= 0) {
-      throw UserError.config("--input-max: expected a positive number, found " + inputMaximum);
-    }
     Path target = output != null ? output
         : dir.root().resolve("bioimageio").resolve(dir.root().getFileName() + ".zip");
     TrainingSet data = TrainingSet.load(cfg, dir.weightMaps(), s -> { });
@@ -149,9 +154,6 @@ final class ExportCommand implements Callable<Integer> {
 
   /** A checkpoint named by its step, "step-1500", "step-0001500" or "1500" alike. */
   private Path atStep(Checkpoints checkpoints, String name) {
-    if (!name.matches("(step-)?\\d{1,18}")) {
-      throw UserError.config("--checkpoint: expected best, latest or step-N, found '" + name + "'");
-    }
     long step = Long.parseLong(name.replaceFirst("^step-", ""));
     List<Path> all = checkpoints.all();
     return all.stream().filter(p -> p.getFileName().toString().equals(Checkpoints.name(step))).findFirst()

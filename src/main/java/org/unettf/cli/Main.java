@@ -1,8 +1,14 @@
 package org.unettf.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.tensorflow.exceptions.TFResourceExhaustedException;
+import org.unettf.config.PathValue;
 import org.unettf.error.ExitCode;
 import org.unettf.error.UserError;
+import org.unettf.model.Sessions;
+import org.unettf.train.RunInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,29 +42,65 @@ public final class Main implements Runnable {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Main main = new Main(out, err);
     CommandLine cli = new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setOut(new java.io.PrintWriter(out, true));
-    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    // Paths the locale cannot encode get one line naming the option, not picocli's Java-internal text.
+    cli.registerConverter(Path.class, text -> {
+      try {
+        return PathValue.parse(null, text);
+      } catch (UserError e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    });
     cli.setParameterExceptionHandler((ex, arguments) -> {
       err.println("error: " + ex.getMessage() + " (see " + ex.getCommandLine().getCommandName() + " --help)");
       return ExitCode.CONFIG.code;
     });
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (main.debug) {
-        ex.printStackTrace(err);
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, main.debug, err));
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // picocli hands only Exceptions to the handler above; an Error escapes execute().
+      return report(e, main.debug, err);
+    }
+  }
+
+  /** One line on stderr for whatever ended the command, and its exit code. */
+  private static int report(Throwable ex, boolean debug, PrintStream err) {
+    if (debug) {
+      ex.printStackTrace(err);
+    }
+    if (ex instanceof UserError u) {
+      err.println("error: " + u.getMessage());
+      return u.exitCode().code;
+    }
+    for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+      if (String.valueOf(cause.getMessage()).contains("No space left on device")) {
+        err.println("error: disk full (" + firstLine(cause.getMessage()) + "); free space and run again: every "
+            + "output written before is intact");
+        return ExitCode.OUTPUT.code;
       }
-      if (ex instanceof UserError u) {
-        err.println("error: " + u.getMessage());
-        return u.exitCode().code;
-      }
-      Throwable cause = ex;
-      if (cause instanceof OutOfMemoryError) {
-        err.println("error: out of memory; use a smaller tile or batch, or give Java more heap (java -Xmx...)");
-        return ExitCode.MEMORY.code;
-      }
-      err.println("error: internal error: " + cause + " (rerun with --debug for details, and report it)");
-      return ExitCode.INTERNAL.code;
-    });
-    return cli.execute(args);
+    }
+    if (ex instanceof OutOfMemoryError) {
+      err.println("error: out of Java heap memory (" + Runtime.getRuntime().maxMemory() / (1 << 20)
+          + " MB); give Java more (java -Xmx8g -jar ...), or use a smaller --max-tile or --batch (predict, "
+          + "evaluate) or tile.size or train.batch (train); nothing half-written was left");
+      return ExitCode.MEMORY.code;
+    }
+    if (ex instanceof TFResourceExhaustedException) {
+      err.println("error: TensorFlow ran out of memory for a tensor (" + firstLine(ex.getMessage()) + "); use a smaller "
+          + "--max-tile or --batch (predict, evaluate) or tile.size or train.batch (train); nothing half-written was "
+          + "left");
+      return ExitCode.MEMORY.code;
+    }
+    err.println("error: internal error: " + ex + " (rerun with --debug for details, and report it)");
+    return ExitCode.INTERNAL.code;
+  }
+
+  private static String firstLine(String message) {
+    String text = message == null ? "" : message.strip();
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
   }
 
   @Override
@@ -70,8 +112,8 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"unet-tf " + org.unettf.train.RunInfo.version(),
-          "TensorFlow " + org.unettf.model.Sessions.TensorFlowVersion.VERSION};
+      return new String[] {"unet-tf " + RunInfo.version() + " (commit " + RunInfo.gitCommit() + ")",
+          "TensorFlow " + Sessions.TensorFlowVersion.VERSION, "Java " + System.getProperty("java.runtime.version")};
     }
   }
 }

@@ -8,7 +8,9 @@ import org.unettf.data.OverlapTile;
 import org.unettf.error.UserError;
 import org.unettf.infer.SavedModelPredictor;
 import org.unettf.infer.StackPredictor;
+import org.unettf.io.AtomicFiles;
 import org.unettf.io.ImageStack;
+import org.unettf.io.OutputSet;
 import org.unettf.io.Pictures;
 import org.unettf.io.StackReader;
 import org.unettf.io.StackWriter;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Segment a stack, slice or folder of slices with a SavedModel, overlap-tile.")
 final class PredictCommand implements Callable<Integer> {
   @ParentCommand
@@ -43,7 +45,15 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() {
     int[] transforms = options.transforms();
     OverlapTile.Plan plan = options.plan();
+    options.runtime();
     Path masksPath = masks != null ? masks : sibling(output, "-masks.tif");
+    OutputSet.checkWritable(output, "--output");
+    OutputSet.checkWritable(masksPath, "--masks");
+    if (overlays != null) {
+      OutputSet.checkWritable(overlays.resolve("slice-000.png"), "--overlays");
+    }
+    AtomicFiles.cleanStale(output.toAbsolutePath().getParent());
+    AtomicFiles.cleanStale(masksPath.toAbsolutePath().getParent());
     try (SavedModelPredictor predictor = SavedModelPredictor.load(options.modelPath(), options.runtime())) {
       int classes = predictor.card().model().classes();
       int channels = predictor.card().model().channels();
@@ -66,14 +76,17 @@ final class PredictCommand implements Callable<Integer> {
         }
         maskPlanes.add(maskBytes(Evaluation.argmax(p, classes), predictor.card().classes()));
       }
-      StackWriter.writeFloatTiff(output, stack.width(), stack.height(), planes);
-      StackWriter.writeByteTiff(masksPath, stack.width(), stack.height(), maskPlanes);
-      if (overlays != null) {
-        for (int z = 0; z < stack.depth(); z++) {
-          StackWriter.writePng(overlays.resolve(String.format("slice-%03d.png", z)),
-              Pictures.overlay(Pictures.luma(stack.slice(z), channels), Evaluation.argmax(probabilities.get(z), classes),
-                  stack.width(), stack.height()));
+      try (OutputSet outputs = new OutputSet()) {
+        outputs.write(output, StackWriter.floatTiff(output, stack.width(), stack.height(), planes));
+        outputs.write(masksPath, StackWriter.byteTiff(masksPath, stack.width(), stack.height(), maskPlanes));
+        if (overlays != null) {
+          for (int z = 0; z < stack.depth(); z++) {
+            outputs.write(overlays.resolve(String.format("slice-%03d.png", z)), StackWriter.png(
+                Pictures.overlay(Pictures.luma(stack.slice(z), channels), Evaluation.argmax(probabilities.get(z), classes),
+                    stack.width(), stack.height())));
+          }
         }
+        outputs.commit();
       }
       main.out.printf("wrote %s (probabilities%s) and %s (masks) in %.1f s (%.2f s per slice)%n", output,
           classes == 2 ? " of class 1, cell" : ", one page per class per slice", masksPath, seconds, seconds / stack.depth());

@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Train a U-Net as a config describes; writes a run folder with TensorBoard logs, checkpoints and a SavedModel.")
 final class TrainCommand implements Callable<Integer> {
   @ParentCommand

@@ -1,6 +1,9 @@
 package org.unettf.config;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,15 +31,32 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static RunConfig load(Path file) {
-    String text;
+    return parse(read(file), file.toString());
+  }
+
+  /** A config file's text, which must be UTF-8. */
+  static String read(Path file) {
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      if (Files.isDirectory(file)) {
+        throw UserError.config(file + ": expected a YAML config file, found a folder");
+      }
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw UserError.config(file + ": config file not found");
     } catch (IOException e) {
       throw UserError.config(file + ": cannot read config file (" + e.getMessage() + ")");
     }
-    return parse(text, file.toString());
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer text = CharBuffer.allocate(bytes.length);
+    CoderResult result = StandardCharsets.UTF_8.newDecoder().decode(in, text, true);
+    if (result.isError()) {
+      // The decoder stops at the first byte that is not UTF-8.
+      throw UserError.config(String.format("%s: expected a YAML config as UTF-8 text, found byte 0x%02x at offset %d, "
+          + "which UTF-8 text cannot hold (a binary file, or text in another encoding)", file, bytes[in.position()] & 0xff,
+          in.position()));
+    }
+    return text.flip().toString();
   }
 
   public static RunConfig parse(String text, String label) {
@@ -91,6 +111,10 @@ public final class ConfigLoader {
       throw UserError.config(where + "invalid YAML: " + problem.replace('\n', ' '));
     } catch (YamlEngineException e) {
       throw UserError.config(label + ": invalid YAML: " + e.getMessage().replace('\n', ' '));
+    } catch (StackOverflowError e) {
+      // The YAML parser recurses once per nesting level; a config is a few levels deep.
+      throw UserError.config(label + ": expected a config a few levels deep, found YAML nested too deeply to read "
+          + "(thousands of levels of [ or {)");
     }
   }
 
@@ -140,8 +164,8 @@ public final class ConfigLoader {
           ? "the valid-convolution network of depth " + model.depth()
           : "the same-padding network of depth " + model.depth() + " (multiples of " + model.alignment() + ")";
       List<Integer> near = model.validInputsNear(size);
-      throw s.invalid("size", "a size that " + network + " accepts; nearest valid sizes: "
-          + String.join(", ", near.stream().map(String::valueOf).toList()), String.valueOf(size));
+      throw s.invalid("size", "a size that " + network + " accepts (nearest valid sizes: "
+          + String.join(", ", near.stream().map(String::valueOf).toList()) + ")", String.valueOf(size));
     }
     return new TileConfig(size);
   }

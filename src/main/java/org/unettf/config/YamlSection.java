@@ -1,5 +1,6 @@
 package org.unettf.config;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,7 +40,11 @@ final class YamlSection {
       return;
     }
     if (!(node instanceof MappingNode mapping)) {
-      throw error(node, path.isEmpty() ? "the file" : path, "expected a mapping of keys", describe(node));
+      if (path.isEmpty()) {
+        throw UserError.config(where(node) + "expected a config of sections such as 'model:' and 'data:', each "
+            + "holding keys, found " + describe(node) + " at the top level");
+      }
+      throw error(node, path, "expected a mapping of keys", describe(node));
     }
     for (NodeTuple tuple : mapping.getValue()) {
       String key = scalarText(tuple.getKeyNode());
@@ -158,7 +163,7 @@ final class YamlSection {
       }
       return fallback;
     }
-    return Path.of(text.get().trim());
+    return PathValue.parse(where(value(key)) + qualify(key), text.get().trim());
   }
 
   /** A list of mappings, each read as a section of its own ({@code key[0]}, {@code key[1]}, ...). */
@@ -275,7 +280,7 @@ final class YamlSection {
       try {
         out.addAll(Indices.parse(part));
       } catch (IllegalArgumentException e) {
-        throw error(value, qualify(key), "expected slice numbers ≥ 0 such as [27, 28, 29] or \"27-29\"", quote(part.trim()));
+        throw error(value, qualify(key), "expected slice numbers ≥ 0 such as [27, 28, 29] or \"27-29\"", e.getMessage());
       }
     }
     return List.copyOf(out);
@@ -329,7 +334,8 @@ final class YamlSection {
   }
 
   private UserError error(Node at, String keyPath, String expected, String found) {
-    return UserError.config(where(at) + keyPath + ": " + expected + ", found " + found);
+    String wanted = expected.startsWith("expected ") ? expected : "expected " + expected;
+    return UserError.config(where(at) + keyPath + ": " + wanted + ", found " + found);
   }
 
   private String where(Node at) {
@@ -366,7 +372,15 @@ final class YamlSection {
     return max == Integer.MAX_VALUE ? "≥ " + min : "from " + min + " to " + max;
   }
 
-  private static String plain(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  /** 10 as "10", 0.25 as "0.25", 1e-9 as "1e-9": never Java's "1.0E-9". */
+  static String plain(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    BigDecimal exact = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    if (Math.abs(v) >= 1e-3) {
+      return exact.toPlainString();
+    }
+    return exact.unscaledValue() + "e" + (-exact.scale());
   }
 }

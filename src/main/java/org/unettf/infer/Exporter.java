@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.AttrValue;
@@ -40,9 +42,10 @@ public final class Exporter {
       boolean anySizeDefault) {
     Path target = base.resolve(String.valueOf(version));
     if (Files.exists(target)) {
-      throw UserError.output(target + " exists already; choose another --version or remove it");
+      throw UserError.output(target + " exists already; choose another --model-version or remove it");
     }
-    Path partial = base.resolve("." + version + "." + System.nanoTime() + ".partial");
+    AtomicFiles.cleanStale(base);
+    Path partial = AtomicFiles.partialSibling(target);
     InferenceGraph inference = new InferenceGraph(card, anySizeDefault);
     try (Session session = new Session(inference.graph, Sessions.config(runtime))) {
       Files.createDirectories(base);
@@ -98,11 +101,32 @@ public final class Exporter {
     if (!Files.isDirectory(base)) {
       return 1;
     }
-    try (java.util.stream.Stream<Path> list = Files.list(base)) {
-      return list.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
-          .mapToInt(Integer::parseInt).max().orElse(0) + 1;
+    try (Stream<Path> list = Files.list(base)) {
+      long highest = list.map(Exporter::version).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong)
+          .max().orElse(0);
+      if (highest >= Integer.MAX_VALUE) {
+        throw UserError.output(base + " holds version " + highest + ", the highest a version folder here can be; "
+            + "give --model-version N for a lower free number");
+      }
+      return (int) highest + 1;
     } catch (IOException e) {
       return 1;
+    }
+  }
+
+  /**
+   * A TF Serving version folder's number: its name as a positive integer that fits a long, as TF
+   * Serving itself reads them. Other names (also digits beyond a long's range) are no version.
+   */
+  static OptionalLong version(Path folder) {
+    String name = folder.getFileName().toString();
+    if (!name.matches("\\d{1,19}")) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(name));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
     }
   }
 

@@ -2,10 +2,14 @@ package org.unettf.infer;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.unettf.config.ClassMap;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.ConfigWriter;
@@ -69,43 +73,97 @@ public record ModelCard(
   }
 
   /** Reads the card of a SavedModel folder, naming what is wrong if it cannot. */
-  @SuppressWarnings("unchecked")
   public static ModelCard read(Path savedModel) {
     Path file = savedModel.resolve(FILE);
     if (!Files.isRegularFile(file)) {
       throw UserError.model(savedModel + " has no " + FILE + ": it is not a SavedModel exported by unet-tf, so its "
           + "tiling geometry is unknown");
     }
+    String text;
     try {
-      Map<String, Object> json = GSON.fromJson(Files.readString(file), Map.class);
-      if (!FORMAT.equals(json.get("format"))) {
-        throw UserError.model(file + ": unknown format '" + json.get("format") + "', expected " + FORMAT);
-      }
-      Map<String, Object> model = (Map<String, Object>) json.get("model");
-      ModelConfig spec = ConfigLoader.parseModel(ConfigWriter.toYaml(Map.of("model", model)), file.toString());
-      Map<String, Object> n = (Map<String, Object>) json.get("normalization");
-      Map<String, Object> provenance = (Map<String, Object>) json.getOrDefault("provenance", Map.of());
-      ClassMap classes = ClassMap.binary();
-      if (json.get("classes") instanceof java.util.List<?> names && json.get("mask_values") instanceof java.util.List<?> values) {
-        classes = new ClassMap(values.stream().map(v -> ((Number) v).intValue()).toList(),
-            names.stream().map(String::valueOf).toList());
-      }
-      if (classes.size() != spec.classes()) {
-        throw UserError.model(file + ": " + classes.size() + " class names for a " + spec.classes() + "-class model");
-      }
-      int fixed = json.get("fixed_tile") instanceof Number f ? f.intValue() : 0;
-      double[] prior = json.get("prior_correction") instanceof java.util.List<?> p
-          ? p.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray()
-          : null;
-      return of(spec, classes,
-          new Normalization(((Number) n.get("mean")).doubleValue(), ((Number) n.get("std")).doubleValue()), provenance)
-          .withFixedTile(fixed).withPrior(prior);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof UserError u) {
-        throw u;
-      }
-      throw UserError.model(file + " is damaged (" + e.getMessage() + ")");
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw UserError.model("cannot read " + file + " (" + e.getMessage() + ")");
     }
+    return parse(text, file.toString());
   }
 
+  /** A card from its JSON text; {@code label} names it in messages. */
+  @SuppressWarnings("unchecked")
+  static ModelCard parse(String text, String label) {
+    Map<String, Object> json;
+    try {
+      json = GSON.fromJson(text, Map.class);
+    } catch (JsonParseException e) {
+      throw UserError.model(label + " is damaged: expected a JSON object, found text that is not valid JSON"
+          + where(e.getMessage()) + "; export the model again");
+    }
+    if (json == null) {
+      throw UserError.model(label + " is damaged: expected a JSON object, found an empty file; export the model again");
+    }
+    if (!FORMAT.equals(json.get("format"))) {
+      throw UserError.model(label + ": expected format " + FORMAT + ", found '" + json.get("format") + "'");
+    }
+    Map<String, Object> model = field(json, "model", Map.class, label);
+    ModelConfig spec = ConfigLoader.parseModel(ConfigWriter.toYaml(Map.of("model", model)), label);
+    Map<String, Object> n = field(json, "normalization", Map.class, label);
+    Map<String, Object> provenance = json.get("provenance") == null ? Map.of()
+        : field(json, "provenance", Map.class, label);
+    ClassMap classes = ClassMap.binary();
+    if (json.get("classes") != null || json.get("mask_values") != null) {
+      List<Object> names = field(json, "classes", List.class, label);
+      List<Object> values = field(json, "mask_values", List.class, label);
+      classes = new ClassMap(values.stream().map(v -> number(v, "mask_values", label).intValue()).toList(),
+          names.stream().map(String::valueOf).toList());
+    }
+    if (classes.size() != spec.classes()) {
+      throw UserError.model(label + ": expected " + spec.classes() + " class names for a " + spec.classes()
+          + "-class model, found " + classes.size());
+    }
+    int fixed = json.get("fixed_tile") == null ? 0 : number(json.get("fixed_tile"), "fixed_tile", label).intValue();
+    double[] prior = json.get("prior_correction") == null ? null
+        : ((List<Object>) field(json, "prior_correction", List.class, label)).stream()
+            .mapToDouble(v -> number(v, "prior_correction", label).doubleValue()).toArray();
+    return of(spec, classes, new Normalization(number(n.get("mean"), "normalization.mean", label).doubleValue(),
+        number(n.get("std"), "normalization.std", label).doubleValue()), provenance)
+        .withFixedTile(fixed).withPrior(prior);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T field(Map<String, Object> json, String key, Class<?> type, String label) {
+    Object value = json.get(key);
+    if (!type.isInstance(value)) {
+      throw UserError.model(label + " is damaged: expected '" + key + "' to be " + (type == Map.class ? "an object"
+          : "a list") + ", found " + kind(value) + "; export the model again");
+    }
+    return (T) value;
+  }
+
+  private static Number number(Object value, String key, String label) {
+    if (!(value instanceof Number n)) {
+      throw UserError.model(label + " is damaged: expected '" + key + "' to be a number, found " + kind(value)
+          + "; export the model again");
+    }
+    return n;
+  }
+
+  private static String kind(Object value) {
+    if (value == null) {
+      return "nothing";
+    }
+    if (value instanceof Map) {
+      return "an object";
+    }
+    if (value instanceof List) {
+      return "a list";
+    }
+    return value instanceof String ? "the text '" + value + "'" : String.valueOf(value);
+  }
+
+  /** " (at line 5 column 3)" out of a JSON parser's message, without its Java class names. */
+  private static String where(String message) {
+    Matcher m = Pattern.compile("line (\\d+) column (\\d+)").matcher(String.valueOf(message));
+    String end = String.valueOf(message).contains("End of input") ? "it ends early" : "malformed";
+    return m.find() ? " (" + end + " at line " + m.group(1) + " column " + m.group(2) + ")" : "";
+  }
 }

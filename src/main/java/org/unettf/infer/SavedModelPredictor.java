@@ -10,7 +10,9 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
+import org.unettf.config.ModelConfig;
 import org.unettf.config.RuntimeConfig;
 import org.unettf.data.OverlapTile;
 import org.unettf.error.UserError;
@@ -58,8 +60,56 @@ public final class SavedModelPredictor implements OverlapTile.TileModel, AutoClo
           + "(signatures: " + bundle.signatures().stream().map(Signature::key).toList() + ")");
     }
     Signature s = serving.get();
+    try {
+      checkAgainstCard(dir, card, s.getInputs().get("image").shape, s.getOutputs().get("probabilities").shape);
+    } catch (UserError e) {
+      bundle.close();
+      throw e;
+    }
     return new SavedModelPredictor(bundle, card, dir, s.getInputs().get("image").name,
         s.getOutputs().get("probabilities").name);
+  }
+
+  /**
+   * The card is what tiling trusts, so a graph that disagrees with it (a card copied from another
+   * model, say) is refused here rather than failing mid-volume on a misread tensor.
+   */
+  static void checkAgainstCard(Path dir, ModelCard card, Shape image, Shape probabilities) {
+    ModelConfig spec = card.model();
+    long edge = card.fixedTile() > 0 ? card.fixedTile() : Shape.UNKNOWN_SIZE;
+    Shape expectedImage = Shape.of(Shape.UNKNOWN_SIZE, edge, edge, spec.channels());
+    Shape expectedOutput = Shape.of(Shape.UNKNOWN_SIZE, Shape.UNKNOWN_SIZE, Shape.UNKNOWN_SIZE, spec.classes());
+    if (!fits(image, expectedImage) || !fits(probabilities, expectedOutput)) {
+      throw UserError.model(dir + ": its " + ModelCard.FILE + " describes a model taking image " + text(expectedImage)
+          + " and giving probabilities " + text(expectedOutput) + ", but its serving_default signature takes "
+          + text(image) + " and gives " + text(probabilities) + "; the card belongs to another model");
+    }
+  }
+
+  /** Whether {@code found} has {@code expected}'s rank and agrees with it where both are known. */
+  private static boolean fits(Shape found, Shape expected) {
+    if (found.isUnknown() || found.numDimensions() != expected.numDimensions()) {
+      return false;
+    }
+    for (int i = 0; i < expected.numDimensions(); i++) {
+      long a = found.size(i);
+      long b = expected.size(i);
+      if (a != Shape.UNKNOWN_SIZE && b != Shape.UNKNOWN_SIZE && a != b) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String text(Shape shape) {
+    if (shape.isUnknown()) {
+      return "[unknown rank]";
+    }
+    StringBuilder out = new StringBuilder("[");
+    for (int i = 0; i < shape.numDimensions(); i++) {
+      out.append(i == 0 ? "" : ", ").append(shape.size(i) == Shape.UNKNOWN_SIZE ? "?" : String.valueOf(shape.size(i)));
+    }
+    return out.append(']').toString();
   }
 
   /** A TF Serving base folder's newest version, or {@code path} itself. */
@@ -71,8 +121,9 @@ public final class SavedModelPredictor implements OverlapTile.TileModel, AutoClo
       return path;
     }
     try (Stream<Path> list = Files.list(path)) {
-      return list.filter(p -> p.getFileName().toString().matches("\\d+") && Files.isDirectory(p))
-          .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString())))
+      return list.filter(Files::isDirectory)
+          .filter(p -> Exporter.version(p).isPresent())
+          .max(Comparator.comparingLong(p -> Exporter.version(p).getAsLong()))
           .orElse(path);
     } catch (IOException e) {
       return path;

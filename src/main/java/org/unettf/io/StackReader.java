@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import org.unettf.error.UserError;
 
@@ -57,6 +58,9 @@ public final class StackReader {
       case 16 -> 1f / 65535f;
       default -> 1f;
     };
+    if (raw.bits() == 32) {
+      checkFinite(raw, path, role);
+    }
     float[][] out = new float[raw.slices().length][];
     int pixels = raw.width() * raw.height();
     int bands = raw.bands();
@@ -78,6 +82,30 @@ public final class StackReader {
       out[z] = converted;
     }
     return new ImageStack(path, raw.width(), raw.height(), channels, out);
+  }
+
+  /**
+   * Float images may hold NaN or infinity, which would only surface as a "diverged" training step
+   * or a blank prediction later; they are refused here, where the file and pixel are known.
+   */
+  private static void checkFinite(RawStack raw, Path path, String role) {
+    for (int z = 0; z < raw.slices().length; z++) {
+      float[] samples = raw.slices()[z];
+      int first = -1;
+      long count = 0;
+      for (int i = 0; i < samples.length; i++) {
+        if (!Float.isFinite(samples[i])) {
+          first = first < 0 ? i : first;
+          count++;
+        }
+      }
+      if (first >= 0) {
+        int pixel = first / raw.bands();
+        throw UserError.input(role + ": " + path + " slice " + z + " has " + samples[first] + " at (x="
+            + pixel % raw.width() + ", y=" + pixel / raw.width() + "), " + count + " such value(s); expected finite "
+            + "intensities (float images are read as they are, ideally in [0, 1])");
+      }
+    }
   }
 
   /** Binary masks: 0 → class 0 (membrane), 255 → class 1 (cell); any other value is an error. */
@@ -245,6 +273,12 @@ public final class StackReader {
 
   private static Raster readPage(ImageReader reader, int page, Path file, String role) throws IOException {
     try {
+      // TwelveMonkeys' read() converts float samples through a colour space clamped to [0, 1]
+      // (infinity becomes 1, -1e30 becomes 0); readRaster() gives the samples as stored.
+      ImageTypeSpecifier stored = reader.getRawImageType(page);
+      if (reader.canReadRaster() && stored != null && stored.getSampleModel().getDataType() == DataBuffer.TYPE_FLOAT) {
+        return reader.readRaster(page, null);
+      }
       BufferedImage image = reader.read(page);
       return image.getRaster();
     } catch (IOException | RuntimeException e) {

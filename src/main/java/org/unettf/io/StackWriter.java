@@ -23,24 +23,45 @@ import org.unettf.error.UserError;
 
 /** Writes multi-page TIFF stacks (float32 or 8-bit grey) and PNG pictures, atomically. */
 public final class StackWriter {
+  static {
+    // ImageIO would buffer every encoded stream in a temporary file of its own, outside the atomic
+    // writes (and on a full disk, fail in a shutdown thread of its own): memory serves as well.
+    ImageIO.setUseCache(false);
+  }
+
   private StackWriter() {}
 
   /** Float32 grey pages: the ISBI submission format for probability maps. */
   public static void writeFloatTiff(Path target, int width, int height, List<float[]> slices) {
-    writeTiff(target, slices.stream().map(s -> floatImage(width, height, s)).toList());
+    AtomicFiles.write(target, floatTiff(target, width, height, slices));
   }
 
   /** 8-bit grey pages. */
   public static void writeByteTiff(Path target, int width, int height, List<byte[]> slices) {
-    writeTiff(target, slices.stream().map(s -> byteImage(width, height, s)).toList());
+    AtomicFiles.write(target, byteTiff(target, width, height, slices));
   }
 
   public static void writePng(Path target, BufferedImage image) {
-    AtomicFiles.write(target, out -> {
+    AtomicFiles.write(target, png(image));
+  }
+
+  /** What {@link #writeFloatTiff} writes, for an {@link OutputSet}. */
+  public static AtomicFiles.Body floatTiff(Path target, int width, int height, List<float[]> slices) {
+    return tiff(target, slices.stream().map(s -> floatImage(width, height, s)).toList());
+  }
+
+  /** What {@link #writeByteTiff} writes, for an {@link OutputSet}. */
+  public static AtomicFiles.Body byteTiff(Path target, int width, int height, List<byte[]> slices) {
+    return tiff(target, slices.stream().map(s -> byteImage(width, height, s)).toList());
+  }
+
+  /** A PNG picture, for an {@link OutputSet}. */
+  public static AtomicFiles.Body png(BufferedImage image) {
+    return out -> {
       if (!ImageIO.write(image, "png", out)) {
         throw new IOException("no PNG writer available");
       }
-    });
+    };
   }
 
   public static BufferedImage byteImage(int width, int height, byte[] pixels) {
@@ -77,11 +98,11 @@ public final class StackWriter {
     return fallback;
   }
 
-  private static void writeTiff(Path target, List<BufferedImage> pages) {
+  private static AtomicFiles.Body tiff(Path target, List<BufferedImage> pages) {
     if (pages.isEmpty()) {
       throw UserError.output("cannot write " + target + ": no slices to write");
     }
-    AtomicFiles.write(target, out -> {
+    return out -> {
       ImageWriter writer = tiffWriter();
       try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
         writer.setOutput(stream);
@@ -96,6 +117,6 @@ public final class StackWriter {
       } finally {
         writer.dispose();
       }
-    });
+    };
   }
 }

@@ -36,15 +36,17 @@ public final class Checkpoints {
   /** Writes a checkpoint of {@code graph} at {@code state.step()}; returns its folder. */
   public Path save(TrainingGraph graph, State state, boolean best) {
     Path target = dir.resolve(name(state.step()));
-    Path partial = dir.resolve("." + name(state.step()) + "." + System.nanoTime() + ".partial");
+    Path partial = AtomicFiles.partialSibling(target);
     try {
-      Files.createDirectories(partial);
-      graph.save(partial.resolve(PREFIX).toString());
-      Files.writeString(partial.resolve("state.json"), RunInfo.gson().toJson(state), StandardCharsets.UTF_8);
-      if (Files.exists(target)) {
-        AtomicFiles.deleteQuietly(target);
+      if (!complete(target)) {
+        // A complete checkpoint of this step holds these very weights (a run stopped again before
+        // its next step): it stays, so that no moment exists without it.
+        Files.createDirectories(partial);
+        graph.save(partial.resolve(PREFIX).toString());
+        Files.writeString(partial.resolve("state.json"), RunInfo.gson().toJson(state), StandardCharsets.UTF_8);
+        AtomicFiles.deleteTree(target);
+        AtomicFiles.move(partial, target);
       }
-      AtomicFiles.move(partial, target);
       AtomicFiles.writeString(dir.resolve("latest"), name(state.step()) + "\n");
       if (best) {
         AtomicFiles.writeString(dir.resolve("best"), name(state.step()) + "\n");
@@ -58,9 +60,22 @@ public final class Checkpoints {
     return target;
   }
 
-  /** The newest complete checkpoint. */
+  /** Removes what killed processes left half-written here; complete checkpoints are never touched. */
+  public int cleanStale() {
+    return AtomicFiles.cleanStale(dir);
+  }
+
+  /**
+   * The complete checkpoint of the highest step. The {@code latest} file names it too, for people
+   * and scripts, but a process killed between a checkpoint's rename and the pointer's update
+   * leaves the pointer one behind; the folders themselves are the truth.
+   */
   public Optional<Path> latest() {
-    return pointer("latest").or(() -> all().stream().reduce((a, b) -> b));
+    return all().stream().reduce((a, b) -> b);
+  }
+
+  private static boolean complete(Path checkpoint) {
+    return Files.isRegularFile(checkpoint.resolve("state.json"));
   }
 
   public Optional<Path> best() {
@@ -87,7 +102,7 @@ public final class Checkpoints {
     }
     try (Stream<Path> list = Files.list(dir)) {
       return list.filter(p -> p.getFileName().toString().matches("step-\\d+"))
-          .filter(p -> Files.isRegularFile(p.resolve("state.json")))
+          .filter(Checkpoints::complete)
           .sorted(Comparator.comparing(p -> p.getFileName().toString()))
           .toList();
     } catch (IOException e) {
@@ -111,7 +126,7 @@ public final class Checkpoints {
   private void prune() {
     List<Path> checkpoints = new ArrayList<>(all());
     Optional<Path> best = best();
-    Optional<Path> latest = pointer("latest");
+    Optional<Path> latest = latest();
     int excess = checkpoints.size() - keep;
     for (Path p : checkpoints) {
       if (excess <= 0) {
@@ -120,7 +135,7 @@ public final class Checkpoints {
       if (best.map(p::equals).orElse(false) || latest.map(p::equals).orElse(false)) {
         continue;
       }
-      AtomicFiles.deleteQuietly(p);
+      AtomicFiles.deleteTree(p);
       excess--;
     }
   }

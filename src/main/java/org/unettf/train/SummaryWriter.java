@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -39,8 +40,10 @@ public final class SummaryWriter implements AutoCloseable {
   private final Op writeGraph;
   private final Op flush;
   private final Op closeWriter;
+  private final Path logdir;
 
   public SummaryWriter(Path logdir) {
+    this.logdir = logdir;
     try {
       Files.createDirectories(logdir);
     } catch (java.io.IOException e) {
@@ -64,12 +67,12 @@ public final class SummaryWriter implements AutoCloseable {
     flush = tf.summary.flushSummaryWriter(writer);
     closeWriter = tf.summary.closeSummaryWriter(writer);
     session = new Session(graph);
-    session.run(create);
+    write(session.runner().addTarget(create));
   }
 
   public void scalar(String name, double value, long at) {
     try (TInt64 s = TInt64.scalarOf(at); TString t = TString.scalarOf(name); TFloat32 v = TFloat32.scalarOf((float) value)) {
-      session.runner().feed(step, s).feed(tag, t).feed(scalar, v).addTarget(writeScalar).run();
+      write(session.runner().feed(step, s).feed(tag, t).feed(scalar, v).addTarget(writeScalar));
     }
   }
 
@@ -77,32 +80,46 @@ public final class SummaryWriter implements AutoCloseable {
   public void image(String name, byte[] pixels, int width, int height, int channels, long at) {
     try (TInt64 s = TInt64.scalarOf(at); TString t = TString.scalarOf(name);
         TUint8 v = Tensors.bytes(pixels, 1, height, width, channels)) {
-      session.runner().feed(step, s).feed(tag, t).feed(image, v).addTarget(writeImage).run();
+      write(session.runner().feed(step, s).feed(tag, t).feed(image, v).addTarget(writeImage));
     }
   }
 
   public void histogram(String name, float[] values, long at) {
     try (TInt64 s = TInt64.scalarOf(at); TString t = TString.scalarOf(name);
         TFloat32 v = Tensors.floats(values, values.length)) {
-      session.runner().feed(step, s).feed(tag, t).feed(histogram, v).addTarget(writeHistogram).run();
+      write(session.runner().feed(step, s).feed(tag, t).feed(histogram, v).addTarget(writeHistogram));
     }
   }
 
   /** The serialised GraphDef, shown in TensorBoard's Graphs tab. */
   public void graph(byte[] serialised, long at) {
     try (TInt64 s = TInt64.scalarOf(at); TString g = TString.tensorOfBytes(NdArrays.scalarOfObject(serialised))) {
-      session.runner().feed(step, s).feed(graphDef, g).addTarget(writeGraph).run();
+      write(session.runner().feed(step, s).feed(graphDef, g).addTarget(writeGraph));
     }
   }
 
   public void flush() {
-    session.run(flush);
+    write(session.runner().addTarget(flush));
+  }
+
+  /**
+   * Runs a write: TensorFlow reports a full disk as "resource exhausted", which would read as
+   * running out of memory; it is an output that cannot be written.
+   */
+  private void write(Session.Runner runner) {
+    try {
+      runner.run();
+    } catch (TensorFlowException e) {
+      String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      throw UserError.output("cannot write TensorBoard log in " + logdir + " ("
+          + (message.contains("No space left") ? "disk full: " : "") + message + ")");
+    }
   }
 
   @Override
   public void close() {
     try {
-      session.run(closeWriter);
+      write(session.runner().addTarget(closeWriter));
     } finally {
       session.close();
       graph.close();

@@ -15,6 +15,7 @@ import org.unettf.data.TrainingSet;
 import org.unettf.data.TrainingStream;
 import org.unettf.error.ExitCode;
 import org.unettf.error.UserError;
+import org.unettf.io.AtomicFiles;
 import org.unettf.io.Pictures;
 import org.unettf.metrics.Evaluation;
 
@@ -55,6 +56,8 @@ public final class Trainer {
     long total = train.totalSteps(data.train().size());
     long seed = train.seed();
     Checkpoints checkpoints = new Checkpoints(run.checkpoints(), train.keepCheckpoints());
+    checkpoints.cleanStale();
+    AtomicFiles.cleanStale(run.root());
     Augmenter augmenter = new Augmenter(config.augment(), config.tile().size(), config.outputTile());
     Validator validator = new Validator(data.validation(), config.model(), OverlapTile.Plan.onePass());
 

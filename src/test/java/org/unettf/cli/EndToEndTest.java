@@ -161,7 +161,7 @@ class EndToEndTest {
       assertEquals(org.tensorflow.ndarray.Shape.of(1, 512, 512, 2), probabilities.shape());
       assertArrayEquals(expected, Tensors.read((TFloat32) probabilities), 1e-5f);
     }
-    Cli again = Cli.run("export", "--run", run.toString(), "--version", "2");
+    Cli again = Cli.run("export", "--run", run.toString(), "--model-version", "2");
     assertEquals(5, again.code());
     assertTrue(again.errorLine().contains("exists already"), again.err());
   }
@@ -185,8 +185,8 @@ class EndToEndTest {
     Cli bad = Cli.run("export", "--run", run.toString(), "--tile", "125", "--output", base.toString());
     assertEquals(2, bad.code());
     var tiny = new org.unettf.config.ModelConfig(3, 4, org.unettf.config.ModelConfig.Padding.VALID, false, 0, 2, 1);
-    assertTrue(bad.errorLine().contains("--tile: 125 is not a size the network accepts; nearest valid sizes: "
-        + tiny.validInputsNear(125)), bad.err());
+    assertTrue(bad.errorLine().contains("--tile: expected a size the network accepts (nearest valid sizes: "
+        + tiny.validInputsNear(125).get(0) + ", " + tiny.validInputsNear(125).get(1) + "), found 125"), bad.err());
     Cli r = Cli.run("export", "--run", run.toString(), "--checkpoint", "latest", "--tile", "124", "--output",
         base.toString());
     assertEquals(0, r.code(), r.err());
