@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.unettf.config.PathValue;
 import org.unettf.error.ExitCode;
+import org.unettf.error.Messages;
 import org.unettf.error.UserError;
 import org.unettf.model.Sessions;
 import org.unettf.train.RunInfo;
@@ -74,12 +75,10 @@ public final class Main implements Runnable {
       err.println("error: " + u.getMessage());
       return u.exitCode().code;
     }
-    for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-      if (String.valueOf(cause.getMessage()).contains("No space left on device")) {
-        err.println("error: disk full (" + firstLine(cause.getMessage()) + "); free space and run again: every "
-            + "output written before is intact");
-        return ExitCode.OUTPUT.code;
-      }
+    if (Messages.diskFull(ex)) {
+      err.println("error: " + Messages.reason(ex) + "; free space and run again: every output written before is "
+          + "intact");
+      return ExitCode.OUTPUT.code;
     }
     if (ex instanceof OutOfMemoryError) {
       err.println("error: out of Java heap memory (" + Runtime.getRuntime().maxMemory() / (1 << 20)
@@ -88,19 +87,13 @@ public final class Main implements Runnable {
       return ExitCode.MEMORY.code;
     }
     if (ex instanceof TFResourceExhaustedException) {
-      err.println("error: TensorFlow ran out of memory for a tensor (" + firstLine(ex.getMessage()) + "); use a smaller "
+      err.println("error: TensorFlow ran out of memory for a tensor (" + Messages.firstLine(ex.getMessage()) + "); use a smaller "
           + "--max-tile or --batch (predict, evaluate) or tile.size or train.batch (train); nothing half-written was "
           + "left");
       return ExitCode.MEMORY.code;
     }
     err.println("error: internal error: " + ex + " (rerun with --debug for details, and report it)");
     return ExitCode.INTERNAL.code;
-  }
-
-  private static String firstLine(String message) {
-    String text = message == null ? "" : message.strip();
-    int newline = text.indexOf('\n');
-    return newline < 0 ? text : text.substring(0, newline);
   }
 
   @Override

@@ -77,10 +77,10 @@ final class TrainCommand implements Callable<Integer> {
 
     if (run == null) {
       Path root = cfg.output().runDirectory(LocalDateTime.now());
-      run = RunDirectory.create(root, overwrite);
-      cfg = new RunConfig(cfg.model(), cfg.data(), cfg.tile(), cfg.weights(), cfg.augment(), cfg.train(),
+      RunConfig resolved = new RunConfig(cfg.model(), cfg.data(), cfg.tile(), cfg.weights(), cfg.augment(), cfg.train(),
           new OutputConfig(cfg.output().dir(), root.getFileName().toString()), cfg.runtime());
-      writeRunFiles(run, cfg, data);
+      run = RunDirectory.create(root, overwrite, staged -> writeRunFiles(staged, resolved, data));
+      cfg = resolved;
     }
     notices.forEach(main.out::println);
     describe(cfg, data, run);

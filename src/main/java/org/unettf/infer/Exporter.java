@@ -17,6 +17,7 @@ import org.tensorflow.proto.SavedModel;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.unettf.config.RuntimeConfig;
+import org.unettf.error.Messages;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
 import org.unettf.model.Sessions;
@@ -62,7 +63,10 @@ public final class Exporter {
       throw UserError.output("cannot write SavedModel " + target + " (" + AtomicFiles.describe(e) + ")");
     } catch (TensorFlowException e) {
       AtomicFiles.deleteQuietly(partial);
-      throw UserError.model("cannot export " + checkpointPrefix + " as a SavedModel: " + firstLine(e.getMessage()));
+      if (Messages.diskFull(e)) {
+        throw UserError.output("cannot write SavedModel " + target + " (" + Messages.reason(e) + ")");
+      }
+      throw UserError.model("cannot export " + checkpointPrefix + " as a SavedModel: " + Messages.firstLine(e.getMessage()));
     } finally {
       inference.graph.close();
     }
@@ -128,13 +132,5 @@ public final class Exporter {
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
     }
-  }
-
-  static String firstLine(String message) {
-    if (message == null) {
-      return "unknown TensorFlow error";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

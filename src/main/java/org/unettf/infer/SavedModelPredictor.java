@@ -15,6 +15,7 @@ import org.tensorflow.types.TFloat32;
 import org.unettf.config.ModelConfig;
 import org.unettf.config.RuntimeConfig;
 import org.unettf.data.OverlapTile;
+import org.unettf.error.Messages;
 import org.unettf.error.UserError;
 import org.unettf.model.Sessions;
 import org.unettf.model.Tensors;
@@ -49,7 +50,7 @@ public final class SavedModelPredictor implements OverlapTile.TileModel, AutoClo
     try {
       bundle = SavedModelBundle.loader(dir.toString()).withTags("serve").withConfigProto(Sessions.config(runtime)).load();
     } catch (TensorFlowException | IllegalArgumentException e) {
-      throw UserError.model("cannot load SavedModel " + dir + ": " + Exporter.firstLine(e.getMessage()));
+      throw UserError.model("cannot load SavedModel " + dir + ": " + Messages.firstLine(e.getMessage()));
     }
     Optional<Signature> serving = bundle.signatures().stream()
         .filter(s -> s.key().equals(Signature.DEFAULT_KEY)).findFirst();

@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.unettf.error.Messages;
 import org.unettf.error.UserError;
 
 /**
@@ -166,10 +167,12 @@ public final class AtomicFiles {
   public static String describe(IOException e) {
     String message = e.getMessage() == null ? "input/output error" : e.getMessage();
     // Image writers wrap the file system's error in their own ("I/O error writing PNG file!").
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (String.valueOf(cause.getMessage()).contains("No space left")) {
-        return "disk full: " + cause.getMessage();
+    if (Messages.diskFull(e)) {
+      Throwable cause = e;
+      while (!String.valueOf(cause.getMessage()).contains("No space left") && cause.getCause() != null) {
+        cause = cause.getCause();
       }
+      return "disk full: " + Messages.firstLine(cause.getMessage());
     }
     if (e instanceof AccessDeniedException) {
       return "permission denied: " + message;

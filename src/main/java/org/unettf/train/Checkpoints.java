@@ -5,12 +5,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.tensorflow.exceptions.TensorFlowException;
+import org.unettf.error.Messages;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
 
@@ -123,20 +123,12 @@ public final class Checkpoints {
     }
   }
 
+  /** Keeps the newest {@code keep} checkpoints and the best; the best does not count towards {@code keep}. */
   private void prune() {
-    List<Path> checkpoints = new ArrayList<>(all());
     Optional<Path> best = best();
-    Optional<Path> latest = latest();
-    int excess = checkpoints.size() - keep;
-    for (Path p : checkpoints) {
-      if (excess <= 0) {
-        break;
-      }
-      if (best.map(p::equals).orElse(false) || latest.map(p::equals).orElse(false)) {
-        continue;
-      }
+    List<Path> others = all().stream().filter(p -> !best.map(p::equals).orElse(false)).toList();
+    for (Path p : others.subList(0, Math.max(0, others.size() - keep))) {
       AtomicFiles.deleteTree(p);
-      excess--;
     }
   }
 
@@ -146,7 +138,6 @@ public final class Checkpoints {
   }
 
   private static String reason(Exception e) {
-    String message = e instanceof IOException io ? AtomicFiles.describe(io) : String.valueOf(e.getMessage());
-    return message.replace('\n', ' ');
+    return e instanceof IOException io ? AtomicFiles.describe(io) : Messages.reason(e);
   }
 }

@@ -3,6 +3,7 @@ package org.unettf.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
 
@@ -10,25 +11,36 @@ import org.unettf.io.AtomicFiles;
 public record RunDirectory(Path root) {
 
   /**
-   * Creates a new run folder. An existing one is refused unless {@code overwrite}, in which case
-   * it is emptied first.
+   * Creates a new run folder, filled by {@code populate} (config, provenance, weight maps) before
+   * it appears under its name: a process killed meanwhile leaves only a hidden temporary, never a
+   * run folder that {@code --resume} cannot read. An existing one is refused unless
+   * {@code overwrite}, in which case it is replaced.
    */
-  public static RunDirectory create(Path root, boolean overwrite) {
-    if (Files.exists(root)) {
-      if (!overwrite) {
-        throw UserError.output(root + " exists already; give train --resume " + root
-            + " to continue that run, --overwrite to replace it, or choose another output.name");
-      }
-      AtomicFiles.deleteQuietly(root);
+  public static RunDirectory create(Path root, boolean overwrite, Consumer<RunDirectory> populate) {
+    if (Files.exists(root) && !overwrite) {
+      throw UserError.output(root + " exists already; give train --resume " + root
+          + " to continue that run, --overwrite to replace it, or choose another output.name");
     }
+    Path partial = AtomicFiles.partialSibling(root);
     try {
-      Files.createDirectories(root);
-      Files.createDirectories(root.resolve("logs"));
+      Files.createDirectories(root.toAbsolutePath().getParent());
+      AtomicFiles.cleanStale(root.toAbsolutePath().getParent());
+      Files.createDirectories(partial.resolve("logs"));
     } catch (IOException e) {
       throw UserError.output("cannot create run folder " + root + " (" + AtomicFiles.describe(e) + ")");
     }
-    if (!Files.isWritable(root)) {
+    if (!Files.isWritable(partial)) {
+      AtomicFiles.deleteQuietly(partial);
       throw UserError.output("cannot write to run folder " + root + " (permission denied)");
+    }
+    try {
+      populate.accept(new RunDirectory(partial));
+      AtomicFiles.deleteTree(root);
+      AtomicFiles.move(partial, root);
+    } catch (IOException e) {
+      throw UserError.output("cannot create run folder " + root + " (" + AtomicFiles.describe(e) + ")");
+    } finally {
+      AtomicFiles.deleteQuietly(partial);
     }
     return new RunDirectory(root);
   }

@@ -17,6 +17,7 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TType;
+import org.unettf.error.Messages;
 import org.unettf.error.UserError;
 import org.unettf.model.Tensors;
 
@@ -110,9 +111,7 @@ public final class SummaryWriter implements AutoCloseable {
     try {
       runner.run();
     } catch (TensorFlowException e) {
-      String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      throw UserError.output("cannot write TensorBoard log in " + logdir + " ("
-          + (message.contains("No space left") ? "disk full: " : "") + message + ")");
+      throw UserError.output("cannot write TensorBoard log in " + logdir + " (" + Messages.reason(e) + ")");
     }
   }
 

@@ -35,10 +35,10 @@ class ResumeTest {
   void resumingGivesTheSameLossCurveAndWeights() throws Exception {
     RunConfig full = config(24);
     TrainingSet data = TrainingSet.load(full, s -> { });
-    RunDirectory straight = RunDirectory.create(dir.resolve("straight"), false);
+    RunDirectory straight = RunDirectory.create(dir.resolve("straight"), false, r -> { });
     Trainer.Outcome a = train(full, data, straight, Optional.empty());
 
-    RunDirectory split = RunDirectory.create(dir.resolve("split"), false);
+    RunDirectory split = RunDirectory.create(dir.resolve("split"), false, r -> { });
     Trainer.Outcome half = train(config(12), data, split, Optional.empty());
     assertEquals(12, half.step());
     Trainer.Outcome b = train(full, data, split, Optional.of(half.lastCheckpoint()));

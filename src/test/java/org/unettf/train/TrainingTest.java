@@ -45,7 +45,7 @@ class TrainingTest {
     try (TrainingGraph fresh = new TrainingGraph(config, data.normalization())) {
       untrained = new Validator(data.validation(), config.model(), OverlapTile.Plan.onePass()).validate(fresh).report();
     }
-    run = RunDirectory.create(dir.resolve("run"), false);
+    run = RunDirectory.create(dir.resolve("run"), false, r -> { });
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     outcome = new Trainer(config, data, run, quiet, false, new StopRequest()).train(Optional.empty());
   }
