@@ -139,7 +139,7 @@ class ConfigLoaderTest {
   @Test
   void replicasMustDivideTheBatch() {
     String m = error(DATA + "train: {batch: 3}\nruntime: {replicas: 2}\n");
-    assertTrue(m.contains("runtime.replicas: a number of replicas that divides train.batch (3), found 2"), m);
+    assertTrue(m.contains("runtime.replicas: expected a number of replicas that divides train.batch (3), found 2"), m);
     RunConfig c = ConfigLoader.parse(DATA + "train: {batch: 4}\nruntime: {replicas: 2, precision: bf16}\n", "c.yaml");
     assertEquals(2, c.runtime().replicas());
     assertEquals(RuntimeConfig.Precision.BF16, c.runtime().precision());
@@ -158,6 +158,6 @@ class ConfigLoaderTest {
   @Test
   void deviceIsChecked() {
     String m = error(DATA + "runtime: {device: tpu}\n");
-    assertTrue(m.contains("runtime.device: auto, cpu or gpu:N, found 'tpu'"), m);
+    assertTrue(m.contains("runtime.device: expected auto, cpu or gpu:N, found 'tpu'"), m);
   }
 }
