@@ -178,7 +178,12 @@ final class Blosc {
         }
       }
       default -> {
-        long got = Zstd.decompressByteArray(dst, to, expected, src, from, length);
+        long got;
+        try {
+          got = Zstd.decompressByteArray(dst, to, expected, src, from, length);
+        } catch (RuntimeException e) {
+          throw new CorruptChunk("zstd stream in Blosc block " + block + " is invalid (" + e.getMessage() + ")");
+        }
         if (Zstd.isError(got)) {
           throw new CorruptChunk("zstd stream in Blosc block " + block + " is invalid (" + Zstd.getErrorName(got) + ")");
         }
