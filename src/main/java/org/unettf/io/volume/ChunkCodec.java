@@ -13,6 +13,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.Inflater;
 import net.jpountz.lz4.LZ4BlockInputStream;
+import net.jpountz.lz4.LZ4Factory;
 
 /**
  * Compresses and restores the bytes of one chunk. Decoding checks the size: a chunk that decodes to
@@ -170,12 +171,18 @@ interface ChunkCodec {
 
   /** One Zstandard frame that must hold exactly {@code expected} bytes. */
   static byte[] zstdDecode(byte[] src, int from, int length, int expected) throws CorruptChunk {
-    long declared = Zstd.getFrameContentSize(src, from, length);
-    if (declared >= 0 && declared != expected) {
-      throw new CorruptChunk("zstd frame holds " + declared + " bytes, expected " + expected);
-    }
+    long n;
     byte[] out = new byte[expected];
-    long n = Zstd.decompressByteArray(out, 0, expected, src, from, length);
+    try {
+      long declared = Zstd.getFrameContentSize(src, from, length);
+      if (declared >= 0 && declared != expected) {
+        throw new CorruptChunk("zstd frame holds " + declared + " bytes, expected " + expected);
+      }
+      n = Zstd.decompressByteArray(out, 0, expected, src, from, length);
+    } catch (RuntimeException e) {
+      // zstd-jni reports some damage by exception, some by error code.
+      throw new CorruptChunk("zstd data is invalid or cut short (" + e.getMessage() + ")");
+    }
     if (Zstd.isError(n)) {
       throw new CorruptChunk("zstd data is invalid or cut short (" + Zstd.getErrorName(n) + ")");
     }
@@ -222,7 +229,10 @@ interface ChunkCodec {
 
     @Override
     public byte[] decode(byte[] stored, int from, int expected) throws CorruptChunk {
-      try (InputStream in = new LZ4BlockInputStream(new ByteArrayInputStream(stored, from, stored.length - from))) {
+      InputStream source = new ByteArrayInputStream(stored, from, stored.length - from);
+      // The safe decompressor checks every offset, as stored bytes from elsewhere deserve.
+      try (InputStream in = LZ4BlockInputStream.newBuilder()
+          .withDecompressor(LZ4Factory.fastestInstance().safeDecompressor()).build(source)) {
         return readExactly(in, expected, "lz4");
       } catch (IOException e) {
         throw new CorruptChunk("lz4 data is invalid or cut short (" + e.getMessage() + ")");

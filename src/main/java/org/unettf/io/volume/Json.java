@@ -22,8 +22,10 @@ import org.unettf.io.AtomicFiles;
 final class Json {
   private static final Type MAP = new TypeToken<Map<String, Object>>() {}.getType();
   // Integers stay longs, so shapes and levels compare equal after a round trip.
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls()
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
       .serializeSpecialFloatingPointValues().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
+  private static final Gson COMPACT = new GsonBuilder().serializeNulls().disableHtmlEscaping()
+      .serializeSpecialFloatingPointValues().create();
 
   private Json() {}
 
@@ -44,7 +46,9 @@ final class Json {
       }
       return map;
     } catch (JsonParseException | IllegalStateException | ClassCastException e) {
-      throw UserError.input(describe + ": " + file + " is not a JSON object (" + firstLine(e.getMessage()) + ")");
+      // Gson wraps the parser's own exception, whose message alone says where the text goes wrong.
+      Throwable reason = e.getCause() != null ? e.getCause() : e;
+      throw UserError.input(describe + ": " + file + " is not a JSON object (" + firstLine(reason.getMessage()) + ")");
     }
   }
 
@@ -63,7 +67,7 @@ final class Json {
   }
 
   static String compact(Object value) {
-    return new Gson().toJson(value);
+    return COMPACT.toJson(value);
   }
 
   /** A list of whole numbers, or null if {@code value} is not one. */

@@ -34,7 +34,7 @@ final class Layout {
     }
     try {
       long size = Files.size(path);
-      return "a " + size + "-byte file" + (size == 0 ? "" : " starting with " + magic(path));
+      return size == 0 ? "an empty file" : "a file of " + size + " bytes starting with " + magic(path);
     } catch (IOException e) {
       return "an unreadable file (" + AtomicFiles.describe(e) + ")";
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class N5Dataset extends ChunkedVolume {
       Map<String, Object> attributes, ChunkCodec codec, Map<String, Object> metadata) {
     super(describe, dir, grid, dtype, ByteOrder.BIG_ENDIAN, 0, fillMissing, attributes);
     this.codec = codec;
-    this.metadata = metadata;
+    this.metadata = Collections.unmodifiableMap(metadata);
   }
 
   static boolean isDataset(Path dir) {

@@ -19,10 +19,14 @@ final class TiffPages {
   private static final int BITS = 258;
   private static final int SAMPLES = 277;
   private static final int SAMPLE_FORMAT = 339;
+  private static final int TILE_WIDTH = 322;
   private static final int MAX_PAGES = 10_000_000;
 
-  /** @param format TIFF SampleFormat: 1 unsigned integer, 2 signed integer, 3 floating point */
-  record Page(int width, int height, int bits, int samples, int format) {}
+  /**
+   * @param format TIFF SampleFormat: 1 unsigned integer, 2 signed integer, 3 floating point
+   * @param tiled whether the page is stored in tiles rather than strips
+   */
+  record Page(int width, int height, int bits, int samples, int format, boolean tiled) {}
 
   private TiffPages() {}
 
@@ -41,8 +45,8 @@ final class TiffPages {
         int entrySize = big ? 20 : 12;
         ByteBuffer table = read(channel, offset + (big ? 8 : 2), (int) (entries * entrySize + (big ? 8 : 4)))
             .order(order);
-        long[] values = {0, 0, 1, 1, 1};
-        int[] tags = {WIDTH, HEIGHT, BITS, SAMPLES, SAMPLE_FORMAT};
+        long[] values = {0, 0, 1, 1, 1, 0};
+        int[] tags = {WIDTH, HEIGHT, BITS, SAMPLES, SAMPLE_FORMAT, TILE_WIDTH};
         for (int e = 0; e < entries; e++) {
           int at = e * entrySize;
           int tag = table.getShort(at) & 0xffff;
@@ -52,7 +56,8 @@ final class TiffPages {
             }
           }
         }
-        pages.add(new Page((int) values[0], (int) values[1], (int) values[2], (int) values[3], (int) values[4]));
+        pages.add(new Page((int) values[0], (int) values[1], (int) values[2], (int) values[3], (int) values[4],
+            values[5] > 0));
         int next = (int) (entries * entrySize);
         offset = big ? table.getLong(next) : table.getInt(next) & 0xffffffffL;
       }

@@ -21,8 +21,9 @@ import org.unettf.io.TiffStructure;
  * A multi-page TIFF read page by page: a read decodes only the pages (and, where the decoder
  * allows, the part of each page) its box covers, so a stack of any length fits in bounded memory.
  * Shape {@code [z, y, x]}, or {@code [c, z, y, x]} for pages of several samples (RGB: c = 3);
- * chunks are single pages. ImageIO readers are not thread-safe, so each thread borrows its own
- * from a pool.
+ * chunks are single pages. Samples come as stored through {@code readRaster} where the decoder
+ * has it: TwelveMonkeys' {@code read} scales float pages into [0, 1]. ImageIO readers are not
+ * thread-safe, so each thread borrows its own from a pool.
  */
 final class TiffStack implements Volume {
   private final String describe;
@@ -31,6 +32,7 @@ final class TiffStack implements Volume {
   private final int width;
   private final int height;
   private final int bands;
+  private final boolean tiled;
   private final DType dtype;
   private final ConcurrentLinkedQueue<PageReader> idle = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
@@ -53,6 +55,7 @@ final class TiffStack implements Volume {
     this.width = first.width();
     this.height = first.height();
     this.bands = first.samples();
+    this.tiled = first.tiled();
     this.dtype = dtype;
   }
 
@@ -64,6 +67,9 @@ final class TiffStack implements Volume {
     try {
       if (Files.size(file) == 0) {
         throw UserError.input(describe + " is empty (0 bytes)");
+      }
+      if (!Volumes.isTiff(Volumes.head(file))) {
+        throw UserError.input(describe + " is not a TIFF file (found " + Layout.found(file) + ")");
       }
       String damage = TiffStructure.damage(file);
       if (damage != null) {
@@ -219,8 +225,9 @@ final class TiffStack implements Volume {
     try {
       for (int z = 0; z < depth; z++) {
         Raster raster = decode(reader, z0 + z, x0, y0, columns, rows);
-        int x = raster.getMinX();
-        int y = raster.getMinY();
+        // A whole page comes back where the region could not be decoded alone.
+        int x = raster.getMinX() + (raster.getWidth() == columns ? 0 : x0);
+        int y = raster.getMinY() + (raster.getHeight() == rows ? 0 : y0);
         for (int c = 0; c < channels; c++) {
           plane.copy(raster, c0 + c, (c * depth + z) * area, area, x, y, columns, rows);
         }
@@ -231,13 +238,20 @@ final class TiffStack implements Volume {
   }
 
   private Raster decode(PageReader reader, int page, int x0, int y0, int columns, int rows) {
+    ImageReader decoder = reader.reader();
     try {
-      ImageReadParam param = reader.reader().getDefaultReadParam();
-      param.setSourceRegion(new Rectangle(x0, y0, columns, rows));
-      Raster raster = reader.reader().read(page, param).getRaster();
-      if (raster.getWidth() != columns || raster.getHeight() != rows) {
-        throw new IOException("the decoder returned " + raster.getWidth() + "×" + raster.getHeight()
-            + " pixels for a " + columns + "×" + rows + " region");
+      ImageReadParam param = decoder.getDefaultReadParam();
+      // TwelveMonkeys 3.12 fails on regions of tiled pages, so those are decoded whole.
+      boolean region = !tiled;
+      if (region) {
+        param.setSourceRegion(new Rectangle(x0, y0, columns, rows));
+      }
+      Raster raster = decoder.canReadRaster() ? decoder.readRaster(page, param) : decoder.read(page, param).getRaster();
+      int wantWidth = region ? columns : width;
+      int wantHeight = region ? rows : height;
+      if (raster.getWidth() != wantWidth || raster.getHeight() != wantHeight || raster.getNumBands() != bands) {
+        throw new IOException("the decoder returned " + raster.getWidth() + "×" + raster.getHeight() + " pixels of "
+            + raster.getNumBands() + " samples for " + wantWidth + "×" + wantHeight + " of " + bands);
       }
       return raster;
     } catch (IOException | RuntimeException e) {

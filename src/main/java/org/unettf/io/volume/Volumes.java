@@ -201,9 +201,7 @@ public final class Volumes {
       }
     } else if (Files.isRegularFile(path)) {
       byte[] head = head(path);
-      if (head.length >= 4 && ((head[0] == 'I' && head[1] == 'I' && head[2] == 42 && head[3] == 0)
-          || (head[0] == 'M' && head[1] == 'M' && head[2] == 0 && head[3] == 42)
-          || (head[0] == 'I' && head[1] == 'I' && head[2] == 43) || (head[0] == 'M' && head[1] == 'M' && head[3] == 43))) {
+      if (isTiff(head)) {
         return new Location(Format.TIFF, path, null, null);
       }
       if (Arrays.equals(head, HDF5_SIGNATURE)) {
@@ -212,6 +210,24 @@ public final class Volumes {
     }
     throw UserError.input(spec + " is not a Zarr array, N5 dataset, HDF5 dataset (file.h5:/dataset) or TIFF "
         + "stack (" + (Files.exists(path) ? "found " + Layout.found(path) : "not found") + ")");
+  }
+
+  /** The TIFF signature: byte order, then 42 (classic) or 43 (BigTIFF) in that order. */
+  static boolean isTiff(byte[] head) {
+    if (head.length < 4) {
+      return false;
+    }
+    boolean little = head[0] == 'I' && head[1] == 'I' && head[3] == 0 && (head[2] == 42 || head[2] == 43);
+    boolean big = head[0] == 'M' && head[1] == 'M' && head[2] == 0 && (head[3] == 42 || head[3] == 43);
+    return little || big;
+  }
+
+  static byte[] head(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(8);
+    } catch (IOException e) {
+      return new byte[0];
+    }
   }
 
   private static UserError missingDataset(String spec, Path file) {
@@ -225,14 +241,6 @@ public final class Volumes {
     }
     return UserError.input(spec + " names an HDF5 file but no dataset inside it; write it as " + file
         + ":/dataset" + holds);
-  }
-
-  private static byte[] head(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      return in.readNBytes(8);
-    } catch (IOException e) {
-      return new byte[0];
-    }
   }
 
   private static Path path(String spec, String text) {

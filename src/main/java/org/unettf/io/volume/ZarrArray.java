@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.unettf.error.UserError;
@@ -33,7 +34,7 @@ final class ZarrArray extends ChunkedVolume {
     super(describe, dir, grid, type.type(), type.order(), fillValue, fillMissing, attributes);
     this.separator = separator;
     this.codec = codec;
-    this.metadata = metadata;
+    this.metadata = Collections.unmodifiableMap(metadata);
   }
 
   static boolean isArray(Path dir) {
