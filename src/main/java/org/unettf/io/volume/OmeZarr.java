@@ -28,8 +28,8 @@ public final class OmeZarr {
 
   /**
    * The {@code multiscales} entry: one image per array, in order (viewers show the first by
-   * default). Axes are named from the last: x, y, z (space), then c (channel), then t (time); every
-   * scale is 1.
+   * default). Axes are named from the last: x, y, z (space), then c (channel), then t (time), as
+   * this tool's {@code [z, y, x]} and {@code [c, z, y, x]} volumes are laid out; every scale is 1.
    */
   public static List<Map<String, Object>> multiscales(List<Image> images) {
     List<Map<String, Object>> out = new ArrayList<>();

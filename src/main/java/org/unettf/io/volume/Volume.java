@@ -1,14 +1,14 @@
 package org.unettf.io.volume;
 
 import java.util.Map;
+import org.unettf.error.UserError;
 
 /**
  * An n-dimensional array on disk, read box by box: a read decodes only the chunks the box
  * overlaps, so memory grows with the box, never with the volume. Shapes, offsets and sizes are in C
  * order ({@code [z, y, x]} or {@code [c, z, y, x]}). Reads may run from several threads at once.
  *
- * <p>Every failure is a one-line {@link org.unettf.error.UserError} naming the volume as the user
- * wrote it.
+ * <p>Every failure is a one-line {@link UserError} naming the volume as the user wrote it.
  */
 public interface Volume extends AutoCloseable {
   /** The volume as the user wrote it ({@code in.zarr/raw}, {@code cells.h5:/raw}), for messages. */

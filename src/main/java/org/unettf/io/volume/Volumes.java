@@ -43,7 +43,8 @@ public final class Volumes {
    * An input volume. Every chunk it covers must be there: a missing chunk is an error naming its
    * file and voxels, never silently zero.
    */
-  public static Volume open(String spec) {
+  public static Volume open(String path) {
+    String spec = trimmed(path);
     Location at = locate(spec, false);
     return switch (at.format()) {
       case ZARR -> openZarr(spec, at);
@@ -54,9 +55,9 @@ public final class Volumes {
   }
 
   /** {@link #create(String, long[], int[], DType, Compression, Map, IfExists)} that resumes a matching output. */
-  public static WritableVolume create(String spec, long[] shape, int[] chunks, DType dtype, Compression compression,
+  public static WritableVolume create(String path, long[] shape, int[] chunks, DType dtype, Compression compression,
       Map<String, Object> attributes) {
-    return create(spec, shape, chunks, dtype, compression, attributes, IfExists.RESUME);
+    return create(path, shape, chunks, dtype, compression, attributes, IfExists.RESUME);
   }
 
   /**
@@ -65,8 +66,9 @@ public final class Volumes {
    * differs, or replaced, as {@code ifExists} says. TIFF stacks ignore {@code chunks} (one page
    * per chunk) and {@code attributes}, and are always written afresh. HDF5 output is refused.
    */
-  public static WritableVolume create(String spec, long[] shape, int[] chunks, DType dtype, Compression compression,
+  public static WritableVolume create(String path, long[] shape, int[] chunks, DType dtype, Compression compression,
       Map<String, Object> attributes, IfExists ifExists) {
+    String spec = trimmed(path);
     Location at = locate(spec, true);
     Compression codec = compression == null ? Compression.standard() : compression;
     if (at.format() != Format.TIFF) {
@@ -80,6 +82,18 @@ public final class Volumes {
       case HDF5 -> throw UserError.output("cannot write " + spec + ": HDF5 output is not supported (it would have "
           + "to be held in memory whole); write to a .zarr or .n5 path instead");
     };
+  }
+
+  /** The path as written, less trailing slashes, which would otherwise double in chunk names. */
+  private static String trimmed(String path) {
+    if (path == null || path.isBlank()) {
+      throw UserError.config("a volume path is empty");
+    }
+    String out = path;
+    while (out.length() > 1 && out.endsWith("/")) {
+      out = out.substring(0, out.length() - 1);
+    }
+    return out;
   }
 
   private static void checkGrid(String spec, long[] shape, int[] chunks) {
@@ -142,9 +156,6 @@ public final class Volumes {
 
   /** The format and place a path names; inputs that name none are recognised by content. */
   static Location locate(String spec, boolean output) {
-    if (spec == null || spec.isBlank()) {
-      throw UserError.config("a volume path is empty");
-    }
     Matcher hdf5 = HDF5.matcher(spec);
     if (hdf5.matches() && !Files.isDirectory(path(spec, hdf5.group(1)))) {
       Path file = path(spec, hdf5.group(1));

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -123,7 +124,7 @@ class ChunkedRoundTripTest {
       try (WritableVolume out = Volumes.create(spec, shape, chunks, DType.UINT32, Compression.standard(), null)) {
         List<long[]> indices = new ArrayList<>();
         out.grid().forEach(indices::add);
-        Collections.shuffle(indices, new java.util.Random(1));
+        Collections.shuffle(indices, new Random(1));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
           List<Future<?>> done = new ArrayList<>();
