@@ -12,11 +12,11 @@ import java.nio.file.StandardOpenOption;
  * quietly at a directory that lies past the end of a truncated file, which would turn a cut-off
  * stack into a shorter one; this finds the cut.
  */
-final class TiffStructure {
+public final class TiffStructure {
   private TiffStructure() {}
 
   /** Returns null if every directory lies within the file, else a description of the damage. */
-  static String damage(Path file) throws IOException {
+  public static String damage(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       ByteBuffer header = read(channel, 0, 16);
