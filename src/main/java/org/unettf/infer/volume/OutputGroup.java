@@ -80,12 +80,12 @@ final class OutputGroup {
             + String.join("; ", Fingerprint.differences(settings(found), settings(record)))
             + "); rerun with the same model and options to resume it, or add --overwrite to replace it");
       }
-      boolean young = age(dir) < YOUNG_MS && System.currentTimeMillis() < deadline;
-      if (young) {
-        sleep();
-        continue;
-      }
       if (isEmpty(dir) || abandoned(dir, zarr)) {
+        if (age(dir) < YOUNG_MS && System.currentTimeMillis() < deadline) {
+          // Most likely another process that has just made the folder and is writing the attributes.
+          sleep();
+          continue;
+        }
         // An empty folder, or a group whose maker stopped before writing its attributes: remove it
         // and race for it like a new one.
         try {

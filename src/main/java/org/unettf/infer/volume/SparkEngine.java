@@ -34,6 +34,7 @@ import org.unettf.error.UserError;
 final class SparkEngine implements Engine {
   /** How long the driver waits for a standalone master to accept a connection before giving up. */
   static final int CONNECT_TIMEOUT_MS = 5000;
+  private static final String LOGGING = "org/unettf/infer/volume/spark-log4j2.properties";
 
   private final VolumeJob job;
   private final String master;
@@ -49,6 +50,7 @@ final class SparkEngine implements Engine {
 
   @Override
   public void run(long[] blocks, VolumeProgress progress) {
+    quietLogging();
     // spark.* system properties (spark-submit's --conf arrive so) come first, then --spark-conf, then --master.
     SparkConf conf = new SparkConf();
     settings.forEach(conf::set);
@@ -58,14 +60,13 @@ final class SparkEngine implements Engine {
     conf.setIfMissing("spark.master", "local[*]");
     conf.setIfMissing("spark.app.name", "unet-tf predict " + job.target().path());
     checkReachable(conf.get("spark.master"));
-    quietLogging();
     if (blocks.length == 0) {
       return;
     }
     SparkContext context = SparkContext.getOrCreate(conf);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(context);
     try {
-      out.printf("spark: master %s, %d executor core(s) by default parallelism, application %s%n", context.master(),
+      out.printf("spark: master %s, default parallelism %d, application %s%n", context.master(),
           sc.defaultParallelism(), context.applicationId());
       List<Long> list = new ArrayList<>(blocks.length);
       for (long b : blocks) {
@@ -164,8 +165,15 @@ final class SparkEngine implements Engine {
         + "; start the master (sbin/start-master.sh) or correct the URL");
   }
 
-  /** Spark logs every task at INFO; unless the user configured logging, warnings are enough here. */
+  /**
+   * Spark logs every task at INFO, which would bury the progress line; unless the user configured
+   * logging, warnings and errors go to stderr. Spark leaves a configuration it did not make alone.
+   */
   private static void quietLogging() {
+    if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", LOGGING);
+    }
+    // Logging started before (by a library of this JVM) keeps log4j's default setup; make that quiet too.
     if (LogManager.getContext(false) instanceof LoggerContext context
         && context.getConfiguration() instanceof DefaultConfiguration) {
       Configurator.setRootLevel(Level.WARN);
