@@ -191,10 +191,17 @@ public final class BlockInput {
       float[] out = new float[window.height() * window.width() * channels];
       int o = 0;
       for (int r : rows) {
-        int row = (r - yMin) * boxWidth;
+        int row = (r - yMin) * boxWidth - xMin;
+        if (bands == 1 && channels == 1) {
+          // Grey into a grey network, the common case, without the per-pixel dispatch.
+          int base = z * area + row;
+          for (int c : columns) {
+            out[o++] = raw[base + c] * scale;
+          }
+          continue;
+        }
         for (int c : columns) {
-          int at = row + c - xMin;
-          o = pixel(raw, z, depth, area, at, out, o);
+          o = pixel(raw, z, depth, area, row + c, out, o);
         }
       }
       slices[z] = out;

@@ -79,31 +79,16 @@ final class ChunkedOutputs implements Outputs {
   public void write(long index, BlockResult result) {
     List<long[]> chunks = grid.chunksOf(index);
     for (long[] chunk : chunks) {
-      BlockGrid.Box box = grid.chunk(chunk);
-      int area = box.height() * box.width();
       boolean probabilitiesDone = probabilities.chunkComplete(probabilityIndex(chunk));
       boolean masksDone = masks.chunkComplete(chunk);
       if (probabilitiesDone && masksDone) {
         continue;
       }
+      BlockGrid.Box box = grid.chunk(chunk);
       int planes = classes == 2 ? 1 : classes;
-      float[] values = probabilitiesDone ? null : new float[planes * box.depth() * area];
-      byte[] labels = masksDone ? null : new byte[box.depth() * area];
-      for (int z = 0; z < box.depth(); z++) {
-        float[] p = result.probabilities(box.z() + z, box);
-        if (values != null) {
-          for (int c = 0; c < planes; c++) {
-            int to = (c * box.depth() + z) * area;
-            int channel = classes == 2 ? 1 : c;
-            for (int i = 0; i < area; i++) {
-              values[to + i] = p[i * classes + channel];
-            }
-          }
-        }
-        if (labels != null) {
-          System.arraycopy(Masks.of(p, classes, maskValues), 0, labels, z * area, area);
-        }
-      }
+      float[] values = probabilitiesDone ? null : new float[planes * (int) box.voxels()];
+      byte[] labels = masksDone ? null : new byte[(int) box.voxels()];
+      Planes.split(result, box, classes, maskValues, values, labels);
       if (values != null) {
         probabilities.writeChunk(probabilityIndex(chunk), values);
       }

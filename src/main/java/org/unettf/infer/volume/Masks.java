@@ -2,7 +2,7 @@ package org.unettf.infer.volume;
 
 import org.unettf.config.ClassMap;
 
-/** The 8-bit masks predict writes: the most probable class of each voxel, as its value in the labels. */
+/** The values of the 8-bit masks predict writes: each voxel's most probable class, as its value in the labels. */
 public final class Masks {
   private Masks() {}
 
@@ -15,22 +15,6 @@ public final class Masks {
     byte[] out = new byte[map.size()];
     for (int c = 0; c < out.length; c++) {
       out[c] = (byte) (byteValues ? map.values().get(c) : c);
-    }
-    return out;
-  }
-
-  /** The masks of {@code height×width×classes} probabilities, through {@code values}. */
-  public static byte[] of(float[] probabilities, int classes, byte[] values) {
-    byte[] out = new byte[probabilities.length / classes];
-    for (int i = 0; i < out.length; i++) {
-      int base = i * classes;
-      int best = 0;
-      for (int c = 1; c < classes; c++) {
-        if (probabilities[base + c] > probabilities[base + best]) {
-          best = c;
-        }
-      }
-      out[i] = values[best];
     }
     return out;
   }

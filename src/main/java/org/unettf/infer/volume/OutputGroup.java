@@ -70,6 +70,9 @@ final class OutputGroup {
         if (record.get("fingerprint").equals(found.get("fingerprint"))) {
           awaitArrays(dir, zarr, deadline);
           ChunkedOutputs.open(job, classes).close();
+          // Chunks a killed run of this host was writing; those of live processes (other shards) stay.
+          AtomicFiles.cleanStale(dir.resolve(ChunkedOutputs.PROBABILITIES));
+          AtomicFiles.cleanStale(dir.resolve(ChunkedOutputs.MASKS));
           return Origin.JOINED;
         }
         if (overwrite) {

@@ -2,6 +2,7 @@ package org.unettf.infer.volume;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.unettf.config.ClassMap;
 import org.unettf.data.BlockGrid;
 import org.unettf.io.AtomicFiles;
@@ -75,21 +76,20 @@ final class TiffOutputs implements Outputs {
 
   @Override
   public void write(long index, BlockResult result) {
-    BlockGrid.Box box = result.block();
-    int area = box.height() * box.width();
+    BlockGrid.Box block = result.block();
+    int area = block.height() * block.width();
     int pages = classes == 2 ? 1 : classes;
-    for (int z = 0; z < box.depth(); z++) {
-      long slice = box.z() + z;
-      float[] p = result.probabilities(slice, box);
+    for (int z = 0; z < block.depth(); z++) {
+      long slice = block.z() + z;
+      BlockGrid.Box page = new BlockGrid.Box(slice, block.y(), block.x(), 1, block.height(), block.width());
+      float[] planes = new float[pages * area];
+      byte[] labels = new byte[area];
+      Planes.split(result, page, classes, maskValues, planes, labels);
       for (int c = 0; c < pages; c++) {
-        float[] plane = new float[area];
-        int channel = classes == 2 ? 1 : c;
-        for (int i = 0; i < area; i++) {
-          plane[i] = p[i * classes + channel];
-        }
+        float[] plane = pages == 1 ? planes : Arrays.copyOfRange(planes, c * area, (c + 1) * area);
         probabilities.writeChunk(new long[] {slice * pages + c, 0, 0}, plane);
       }
-      masks.writeChunk(new long[] {slice, 0, 0}, Masks.of(p, classes, maskValues));
+      masks.writeChunk(new long[] {slice, 0, 0}, labels);
     }
   }
 
