@@ -45,13 +45,12 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--overlays", paramLabel = "DIR", description = "Also write a PNG overlay per slice into this folder (TIFF outputs).")
   Path overlays;
 
-  @Option(names = "--chunks", paramLabel = "Z,Y,X", split = ",",
-      description = "Chunks of a .zarr/.n5 output (default: the input's).")
-  int[] chunks;
+  @Option(names = "--chunks", paramLabel = "Z,Y,X", description = "Chunks of a .zarr/.n5 output (default: the input's).")
+  String chunks;
 
-  @Option(names = "--block", paramLabel = "Z,Y,X", split = ",",
+  @Option(names = "--block", paramLabel = "Z,Y,X",
       description = "Voxels predicted at a time, multiples of the chunks (default: one chunk deep, whole slices up to 16 Mi voxels).")
-  int[] block;
+  String block;
 
   @Option(names = "--compression", defaultValue = "standard", paramLabel = "NAME",
       description = "New chunks' compression: zstd, gzip, blosc-lz4, blosc-zstd or none, optionally :LEVEL (default: zstd for Zarr, gzip for N5, Deflate for TIFF).")
@@ -92,10 +91,31 @@ final class PredictCommand implements Callable<Integer> {
     }
     VolumeRequest request = new VolumeRequest(input.toString(), output.toString(),
         masks == null ? null : masks.toString(), overlays, options.modelPath(), plan, transforms,
-        new VolumeJob.Runtime(runtime.intraOpThreads(), runtime.device(), runtime.precision()), chunks, block,
+        new VolumeJob.Runtime(runtime.intraOpThreads(), runtime.device(), runtime.precision()),
+        sizes(chunks, "--chunks"), sizes(block, "--block"),
         compression, overwrite, workers, share, engine, master, settings(), command(), List.of());
     VolumePrediction.run(request, main.out, main.out == System.out && System.console() != null);
     return 0;
+  }
+
+  /** {@code 1,256,256}: three positive sizes z, y, x; null stays null (the default). */
+  static int[] sizes(String text, String option) {
+    if (text == null) {
+      return null;
+    }
+    String[] parts = text.split(",", -1);
+    int[] out = new int[parts.length];
+    try {
+      for (int i = 0; i < parts.length; i++) {
+        out[i] = Integer.parseInt(parts[i].trim());
+      }
+    } catch (NumberFormatException e) {
+      out = new int[0];
+    }
+    if (out.length != 3 || out[0] < 1 || out[1] < 1 || out[2] < 1) {
+      throw UserError.config(option + ": expected three positive sizes z,y,x, found '" + text + "'");
+    }
+    return out;
   }
 
   private Map<String, String> settings() {

@@ -27,30 +27,85 @@ public final class BlockInput {
   private final long[] shape;
 
   /**
-   * A block's slices from {@code z0} over one window: {@code slices[i]} holds slice {@code z0 + i},
-   * {@code window.height×window.width×channels}.
+   * A block's slices from {@code z0} over one window, which may reach beyond the volume: the
+   * voxels behind it as stored, with the mirrored row and column of every window pixel, converted
+   * to the network's channels as tiles are read, straight into the tiles' buffer.
    */
-  public record Window(long z0, OverlapTile.Region window, int channels, float[][] slices) {
-    /** Slice {@code z} of the block as {@link OverlapTile.Pixels}; reads must lie inside the window. */
+  public final class Window {
+    private final long z0;
+    private final int depth;
+    private final OverlapTile.Region window;
+    private final float[] raw;
+    private final int[] rows;
+    private final int[] columns;
+    private final int boxWidth;
+    private final int area;
+
+    private Window(long z0, int depth, OverlapTile.Region window, float[] raw, int[] rows, int[] columns, int boxWidth,
+        int area) {
+      this.z0 = z0;
+      this.depth = depth;
+      this.window = window;
+      this.raw = raw;
+      this.rows = rows;
+      this.columns = columns;
+      this.boxWidth = boxWidth;
+      this.area = area;
+    }
+
+    public long z0() {
+      return z0;
+    }
+
+    public OverlapTile.Region window() {
+      return window;
+    }
+
+    public int channels() {
+      return channels;
+    }
+
+    /** Slice {@code z} of the block (0: {@code z0}) as {@link OverlapTile.Pixels}; reads must lie inside the window. */
     public OverlapTile.Pixels pixels(int z) {
-      float[] slice = slices[z];
-      return r -> {
-        if (!window.contains(r)) {
-          throw new IllegalArgumentException("region " + r + " outside the block's window " + window);
+      return new OverlapTile.Pixels() {
+        @Override
+        public float[] read(OverlapTile.Region r) {
+          float[] out = new float[r.width() * r.height() * channels];
+          read(r, out, 0);
+          return out;
         }
-        float[] out = new float[r.width() * r.height() * channels];
-        int row = r.width() * channels;
-        for (int y = 0; y < r.height(); y++) {
-          int from = ((r.y() - window.y() + y) * window.width() + r.x() - window.x()) * channels;
-          System.arraycopy(slice, from, out, y * row, row);
+
+        @Override
+        public void read(OverlapTile.Region r, float[] into, int offset) {
+          fill(z, r, into, offset);
         }
-        return out;
       };
     }
 
     /** Slice {@code z}'s pixels in {@code region} (inside the window), as the network sees them. */
     public float[] crop(int z, OverlapTile.Region region) {
       return pixels(z).read(region);
+    }
+
+    private void fill(int z, OverlapTile.Region r, float[] into, int offset) {
+      if (!window.contains(r)) {
+        throw new IllegalArgumentException("region " + r + " outside the block's window " + window);
+      }
+      int o = offset;
+      int x0 = r.x() - window.x();
+      for (int y = 0; y < r.height(); y++) {
+        int row = z * area + rows[r.y() - window.y() + y] * boxWidth;
+        if (bands == 1 && channels == 1) {
+          // Grey into a grey network, the common case, without the per-pixel dispatch.
+          for (int x = 0; x < r.width(); x++) {
+            into[o++] = raw[row + columns[x0 + x]] * scale;
+          }
+          continue;
+        }
+        for (int x = 0; x < r.width(); x++) {
+          o = pixel(raw, depth, area, row + columns[x0 + x], into, o);
+        }
+      }
     }
   }
 
@@ -185,41 +240,28 @@ public final class BlockInput {
     if (volume.dtype().isFloat()) {
       checkFinite(raw, z0, depth, yMin, xMin, boxHeight, boxWidth);
     }
-    int area = boxHeight * boxWidth;
-    float[][] slices = new float[depth][];
-    for (int z = 0; z < depth; z++) {
-      float[] out = new float[window.height() * window.width() * channels];
-      int o = 0;
-      for (int r : rows) {
-        int row = (r - yMin) * boxWidth - xMin;
-        if (bands == 1 && channels == 1) {
-          // Grey into a grey network, the common case, without the per-pixel dispatch.
-          int base = z * area + row;
-          for (int c : columns) {
-            out[o++] = raw[base + c] * scale;
-          }
-          continue;
-        }
-        for (int c : columns) {
-          o = pixel(raw, z, depth, area, row + c, out, o);
-        }
-      }
-      slices[z] = out;
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] -= yMin;
     }
-    return new Window(z0, window, channels, slices);
+    for (int i = 0; i < columns.length; i++) {
+      columns[i] -= xMin;
+    }
+    return new Window(z0, depth, window, raw, rows, columns, boxWidth, boxHeight * boxWidth);
   }
 
-  /** Converts one stored pixel (planar bands) into {@link #channels} network values at {@code o}. */
-  private int pixel(float[] raw, int z, int depth, int area, int at, float[] out, int o) {
+  /**
+   * Converts the stored pixel at {@code base} (slice and offset in a box of planar bands, each band
+   * {@code depth × area} values) into {@link #channels} network values at {@code o}.
+   */
+  private int pixel(float[] raw, int depth, int area, int base, float[] out, int o) {
     if (bands == 1) {
-      float v = raw[z * area + at] * scale;
+      float v = raw[base] * scale;
       for (int c = 0; c < channels; c++) {
         out[o++] = v;
       }
       return o;
     }
     int plane = depth * area;
-    int base = z * area + at;
     if (channels == 1) {
       out[o++] = bands >= 3
           ? (0.299f * raw[base] + 0.587f * raw[base + plane] + 0.114f * raw[base + 2 * plane]) * scale

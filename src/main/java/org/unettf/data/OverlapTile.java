@@ -104,6 +104,12 @@ public final class OverlapTile {
   public interface Pixels {
     /** {@code height×width×channels} values of the region, channels interleaved. */
     float[] read(Region region);
+
+    /** {@link #read(Region)} into {@code into} from {@code offset}: a tile straight into its batch. */
+    default void read(Region region, float[] into, int offset) {
+      float[] values = read(region);
+      System.arraycopy(values, 0, into, offset, values.length);
+    }
   }
 
   /** A whole slice in memory as {@link Pixels}. */
@@ -253,8 +259,8 @@ public final class OverlapTile {
       float[] tiles = new float[count * input * input * channels];
       for (int i = 0; i < count; i++) {
         int[] o = origins.get(first + i);
-        float[] tile = pixels.read(new Region(o[0] - t.context(), o[1] - t.context(), input, input));
-        System.arraycopy(tile, 0, tiles, i * tile.length, tile.length);
+        pixels.read(new Region(o[0] - t.context(), o[1] - t.context(), input, input), tiles,
+            i * input * input * channels);
       }
       float[] out = network.predict(tiles, count, input);
       for (int i = 0; i < count; i++) {

@@ -74,7 +74,7 @@ class BlockInputTest {
     BlockInput.Window read = input.read(1, 3, window);
     for (int z = 0; z < 3; z++) {
       float[] expected = Mirror.crop(slice(1 + z, 37, 41), 41, 37, -50, -9, 120, 60);
-      assertArrayEquals(expected, read.slices()[z], 1e-7f, "slice " + (1 + z));
+      assertArrayEquals(expected, read.pixels(z).read(window), 1e-7f, "slice " + (1 + z));
     }
     OverlapTile.Region part = new OverlapTile.Region(-3, 30, 10, 12);
     assertArrayEquals(Mirror.crop(slice(2, 37, 41), 41, 37, -3, 30, 10, 12), read.pixels(1).read(part), 1e-7f);
@@ -86,7 +86,8 @@ class BlockInputTest {
     String path = volume("raw", new long[] {2, 20, 20}, new int[] {1, 20, 20}, DType.UINT8);
     List<String> notices = new ArrayList<>();
     BlockInput input = BlockInput.open(path, "--input", 3, notices::add);
-    float[] rgb = input.read(0, 1, new OverlapTile.Region(0, 0, 20, 20)).slices()[0];
+    OverlapTile.Region all = new OverlapTile.Region(0, 0, 20, 20);
+    float[] rgb = input.read(0, 1, all).pixels(0).read(all);
     float[] grey = slice(0, 20, 20);
     for (int i = 0; i < grey.length; i++) {
       assertEquals(grey[i], rgb[3 * i + 2], 1e-7f);

@@ -72,9 +72,11 @@ public final class VolumePrediction {
         if (request.overlays() != null) {
           extras.add(Overlays.factory(request.overlays(), staged, card.model().channels()));
         }
-        VolumeJob job = new VolumeJob(request.input(), new VolumeJob.Target(format, request.output(), masks,
-            compression), modelDir.toString(), request.plan(), request.transforms(), request.runtime(), grid,
-            List.copyOf(extras));
+        // Executors run in folders of their own, so paths they open are made absolute for them.
+        VolumeJob job = new VolumeJob(spark ? absolute(request.input()) : request.input(), new VolumeJob.Target(format,
+            spark ? absolute(request.output()) : request.output(), masks, compression),
+            modelDir.toAbsolutePath().normalize().toString(), request.plan(), request.transforms(), request.runtime(),
+            grid, List.copyOf(extras));
         if (format.chunked()) {
           Map<String, Object> record = record(job, request, card, modelDir, input);
           OutputGroup.Origin origin = OutputGroup.prepare(job, card.classes(), record, request.overwrite());
@@ -322,6 +324,10 @@ public final class VolumePrediction {
     } catch (ReflectiveOperationException | LinkageError e) {
       throw UserError.config("--engine spark: cannot start Spark's engine (" + e + "); " + SPARK_HOWTO);
     }
+  }
+
+  private static String absolute(String path) {
+    return Path.of(path).toAbsolutePath().normalize().toString();
   }
 
   /** {@code out.tif} → {@code out-masks.tif}. */

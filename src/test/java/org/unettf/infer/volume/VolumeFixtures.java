@@ -41,10 +41,11 @@ final class VolumeFixtures {
     return out;
   }
 
-  /** A uint8 Zarr array {@code [z, y, x]} of the slices. */
+  /** A uint8 Zarr array (Blosc-compressed) or N5 dataset (gzip), {@code [z, y, x]}, of the slices. */
   static String zarr(Path path, byte[][] slices, int height, int width, int[] chunks) {
     long[] shape = {slices.length, height, width};
-    try (WritableVolume v = Volumes.create(path.toString(), shape, chunks, DType.UINT8, Compression.bloscLz4(), null)) {
+    Compression compression = path.toString().contains(".n5") ? Compression.standard() : Compression.bloscLz4();
+    try (WritableVolume v = Volumes.create(path.toString(), shape, chunks, DType.UINT8, compression, null)) {
       v.grid().forEach(index -> {
         long[] origin = v.grid().origin(index);
         int[] extent = v.grid().extent(index);

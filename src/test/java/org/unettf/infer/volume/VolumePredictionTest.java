@@ -4,19 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unettf.config.RuntimeConfig;
 import org.unettf.data.BlockGrid;
 import org.unettf.data.OverlapTile;
+import org.unettf.io.StackWriter;
 import org.unettf.io.volume.Volume;
 import org.unettf.io.volume.Volumes;
 
@@ -220,6 +228,61 @@ class VolumePredictionTest {
     }
   }
 
+  @Test
+  void everyInputTheVolumeLayerOpensGivesTheSamePredictionAndZarrPythonReadsIt() throws Exception {
+    assumeTrue(Files.isExecutable(PYTHON), "needs " + PYTHON + " with numpy, zarr, h5py and tifffile");
+    Path model = TinyModels.valid();
+    byte[][] slices = VolumeFixtures.isbi(DEPTH, HEIGHT, WIDTH, 40, 61);
+    String zarr = zarrInput(new int[] {2, 64, 96});
+    Path reference = dir.resolve("zarr.zarr");
+    ok(TinyModels.predict(model, zarr, reference.toString(), "--chunks", "1,101,115"));
+    float[] expected = VolumeFixtures.read(reference.resolve("probabilities").toString());
+    // The same voxels as N5, HDF5 (written by h5py), a folder of PNG slices and a TIFF stack.
+    String n5 = VolumeFixtures.zarr(dir.resolve("in.n5").resolve("raw"), slices, HEIGHT, WIDTH, new int[] {3, 50, 50});
+    Path pngs = Files.createDirectories(dir.resolve("pngs"));
+    for (int z = 0; z < DEPTH; z++) {
+      ImageIO.write(StackWriter.byteImage(WIDTH, HEIGHT, slices[z]), "png",
+          pngs.resolve("s" + z + ".png").toFile());
+    }
+    python("import sys, zarr, h5py\n"
+        + "a = zarr.open(sys.argv[1], mode='r')[:]\n"
+        + "with h5py.File(sys.argv[2], 'w') as f: f.create_dataset('raw', data=a, chunks=(1, 64, 64), compression='gzip')\n",
+        zarr, dir.resolve("in.h5").toString());
+    for (String input : List.of(n5, dir.resolve("in.h5") + ":/raw", pngs.toString(), tiffInput())) {
+      Path out = dir.resolve("from-" + Math.abs(input.hashCode()) + ".zarr");
+      ok(TinyModels.predict(model, input, out.toString(), "--chunks", "1,101,115"));
+      assertArrayEquals(expected, VolumeFixtures.read(out.resolve("probabilities").toString()), input);
+    }
+    // An independent reader: zarr-python sees the arrays, their values and the OME-Zarr axes.
+    String seen = python("import sys, zarr, numpy as np\n"
+        + "g = zarr.open_group(sys.argv[1], mode='r')\n"
+        + "p = g['probabilities']\n"
+        + "print(p.shape, p.dtype, g['masks'].dtype, [a['name'] for a in g.attrs['multiscales'][0]['axes']])\n"
+        + "print(float(np.abs(p[:] - np.fromfile(sys.argv[2], dtype='>f4').reshape(p.shape)).max()))\n",
+        reference.toString(), bigEndian(expected, dir.resolve("expected.f4")).toString());
+    assertEquals("(5, 203, 230) float32 uint8 ['z', 'y', 'x']\n0.0", seen.strip());
+  }
+
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  private static String python(String script, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-c", script));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), output);
+    return output;
+  }
+
+  private static Path bigEndian(float[] values, Path file) throws Exception {
+    ByteBuffer buffer = ByteBuffer.allocate(values.length * 4);
+    for (float v : values) {
+      buffer.putFloat(v);
+    }
+    Files.write(file, buffer.array());
+    return file;
+  }
+
   /** A further output that records what it is given: the hook instance segmentation plugs into. */
   static final class Recorder implements BlockOutput {
     static final ConcurrentLinkedQueue<BlockResult> SEEN = new ConcurrentLinkedQueue<>();
@@ -247,11 +310,11 @@ class VolumePredictionTest {
     Path out = dir.resolve("out.zarr");
     Recorder.SEEN.clear();
     VolumeRequest request = new VolumeRequest(zarr, out.toString(), null, null, model, new OverlapTile.Plan(1024, 1),
-        new int[] {0, 3}, new VolumeJob.Runtime(0, "cpu", org.unettf.config.RuntimeConfig.Precision.FP32),
+        new int[] {0, 3}, new VolumeJob.Runtime(0, "cpu", RuntimeConfig.Precision.FP32),
         null, new int[] {2, 128, 128}, "standard", false, 2, null, VolumeRequest.EngineKind.LOCAL, null, Map.of(),
         List.of("test"), List.of(job -> new Recorder()));
-    VolumePrediction.Summary summary = VolumePrediction.run(request, new java.io.PrintStream(
-        java.io.OutputStream.nullOutputStream()), false);
+    VolumePrediction.Summary summary = VolumePrediction.run(request, new PrintStream(
+        OutputStream.nullOutputStream()), false);
     assertEquals(3 * 2 * 2, summary.predicted());
     assertEquals(12, Recorder.SEEN.size());
     float[] volume = VolumeFixtures.read(out.resolve("probabilities").toString());
