@@ -32,6 +32,7 @@ import org.unettf.io.OutputSet;
 import org.unettf.metrics.Evaluation;
 import org.unettf.model.Flops;
 import org.unettf.model.Sessions;
+import org.unettf.model.Tuning;
 import org.unettf.numerics.Dihedral;
 import org.unettf.train.RunInfo;
 import org.unettf.train.SummaryWriter;
@@ -100,9 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     String name = precision.name().toLowerCase();
     double forward = Flops.forward(cfg.model(), tile);
     double step = Flops.trainingStep(cfg.model(), tile, cfg.train().batch());
-    double multiplied = Sessions.winograd(cfg.runtime())
-        ? Flops.trainingStepMultiplied(cfg.model(), tile, cfg.train().batch())
-        : step;
+    double multiplied = Flops.trainingStepMultiplied(cfg.model(), tile, cfg.train().batch(), Tuning.of(cfg.runtime()));
     try (Reference fp32Matmul = new Reference(fp32);
         Reference ownPrecision = precision == RuntimeConfig.Precision.FP32 ? null : new Reference(cfg.runtime())) {
       Reference matmul = ownPrecision != null ? ownPrecision : fp32Matmul;

@@ -52,7 +52,7 @@ public final class OverlapTile {
   /** Class probabilities, {@code height×width×classes}, for a whole slice. */
   public static float[] predict(float[] image, int width, int height, ModelConfig model, TileModel network, Plan plan) {
     int classes = model.classes();
-    int context = model.padding() == ModelConfig.Padding.SAME ? model.alignment() : model.margin();
+    int context = model.halo();
     int input = plan.fixedInput() > 0 ? plan.fixedInput() : inputSize(model, Math.max(width, height), plan.maxInput());
     int output = model.padding() == ModelConfig.Padding.SAME ? input - 2 * context : model.outputSize(input);
     int stride = Math.max(model.alignment(), output / model.alignment() * model.alignment());

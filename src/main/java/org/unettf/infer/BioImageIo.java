@@ -105,7 +105,7 @@ public final class BioImageIo {
   static String rdf(ModelCard card, Description about, Path files, int width, int height) throws IOException {
     ModelConfig spec = card.model();
     int minimum = InferenceGraph.smallestSegmentEdge(spec);
-    int halo = spec.padding() == ModelConfig.Padding.SAME ? spec.alignment() : spec.margin();
+    int halo = spec.halo();
     Map<String, Object> rdf = new LinkedHashMap<>();
     rdf.put("format_version", FORMAT_VERSION);
     rdf.put("type", "model");

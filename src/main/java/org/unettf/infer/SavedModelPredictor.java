@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
@@ -19,26 +20,35 @@ import org.unettf.error.Messages;
 import org.unettf.error.UserError;
 import org.unettf.model.Sessions;
 import org.unettf.model.Tensors;
+import org.unettf.model.Tuning;
 
 /** A loaded unet-tf SavedModel as a {@link OverlapTile.TileModel}, through its {@code serving_default} signature. */
 public final class SavedModelPredictor implements OverlapTile.TileModel, AutoCloseable {
-  private final SavedModelBundle bundle;
+  private final AutoCloseable resources;
+  private final Session session;
   private final ModelCard card;
   private final Path path;
   private final String input;
   private final String output;
+  private final boolean tuned;
 
-  private SavedModelPredictor(SavedModelBundle bundle, ModelCard card, Path path, String input, String output) {
-    this.bundle = bundle;
+  private SavedModelPredictor(AutoCloseable resources, Session session, ModelCard card, Path path, String input,
+      String output, boolean tuned) {
+    this.resources = resources;
+    this.session = session;
     this.card = card;
     this.path = path;
     this.input = input;
     this.output = output;
+    this.tuned = tuned;
   }
 
   /**
    * Loads {@code path}: a SavedModel folder, or a TF Serving base folder, whose highest numbered
-   * version is taken.
+   * version is taken. Exports hold the paper's plain graph, which every runtime runs; where this
+   * runtime has a faster form of it ({@link Tuning#of}), the same network is built here in that
+   * form and its variables restored from the SavedModel's, so the export stays portable and the
+   * CPU pays nothing for it.
    */
   public static SavedModelPredictor load(Path path, RuntimeConfig runtime) {
     Path dir = resolveVersion(path);
@@ -67,8 +77,42 @@ public final class SavedModelPredictor implements OverlapTile.TileModel, AutoClo
       bundle.close();
       throw e;
     }
-    return new SavedModelPredictor(bundle, card, dir, s.getInputs().get("image").name,
-        s.getOutputs().get("probabilities").name);
+    Tuning tuning = Tuning.of(runtime);
+    if (tuning.oneDnnFp32()) {
+      Optional<SavedModelPredictor> rebuilt = rebuilt(card, dir, runtime, tuning);
+      if (rebuilt.isPresent()) {
+        bundle.close();
+        return rebuilt.get();
+      }
+    }
+    return new SavedModelPredictor(bundle, bundle.session(), card, dir, s.getInputs().get("image").name,
+        s.getOutputs().get("probabilities").name, false);
+  }
+
+  /** The network built with {@code tuning} and the SavedModel's variables, or empty where they do not fit it. */
+  private static Optional<SavedModelPredictor> rebuilt(ModelCard card, Path dir, RuntimeConfig runtime, Tuning tuning) {
+    InferenceGraph inference = new InferenceGraph(card, false, tuning);
+    Session session = new Session(inference.graph, Sessions.config(runtime));
+    try {
+      session.restore(dir.resolve("variables").resolve("variables").toString());
+    } catch (TensorFlowException | IllegalArgumentException e) {
+      // Not the variables this version of unet-tf names: the SavedModel's own graph will serve.
+      session.close();
+      inference.graph.close();
+      return Optional.empty();
+    }
+    Signature serving = inference.signatures.get(0);
+    AutoCloseable resources = () -> {
+      session.close();
+      inference.graph.close();
+    };
+    return Optional.of(new SavedModelPredictor(resources, session, card, dir,
+        serving.getInputs().get("image").name, serving.getOutputs().get("probabilities").name, true));
+  }
+
+  /** Whether this runs the CPU-tuned form of the model rather than the SavedModel's own graph. */
+  public boolean tuned() {
+    return tuned;
   }
 
   /**
@@ -142,7 +186,7 @@ public final class SavedModelPredictor implements OverlapTile.TileModel, AutoClo
   @Override
   public float[] predict(float[] tiles, int count, int size) {
     try (TFloat32 in = Tensors.floats(tiles, count, size, size, card.model().channels());
-        Result result = bundle.session().runner().feed(input, in).fetch(output).run()) {
+        Result result = session.runner().feed(input, in).fetch(output).run()) {
       return Tensors.read((TFloat32) result.get(0));
     } catch (TensorFlowException e) {
       if (String.valueOf(e.getMessage()).contains("OOM") || String.valueOf(e.getMessage()).contains("alloc")) {
@@ -155,6 +199,10 @@ public final class SavedModelPredictor implements OverlapTile.TileModel, AutoClo
 
   @Override
   public void close() {
-    bundle.close();
+    try {
+      resources.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

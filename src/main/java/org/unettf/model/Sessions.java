@@ -51,16 +51,6 @@ public final class Sessions {
     return config.build();
   }
 
-  /** Whether the network should be tuned for oneDNN's fp32 kernels ({@link Layers#forOneDnnFp32}). */
-  public static boolean oneDnnFp32(RuntimeConfig runtime) {
-    return !runtime.gpu() && runtime.precisionResolved() == RuntimeConfig.Precision.FP32;
-  }
-
-  /** Whether training may take Winograd's convolutions ({@link Layers#withWinograd}). */
-  public static boolean winograd(RuntimeConfig runtime) {
-    return oneDnnFp32(runtime) && runtime.winograd();
-  }
-
   /** The device the network's ops are pinned to, or null to let TensorFlow choose. */
   public static DeviceSpec device(RuntimeConfig runtime) {
     if (runtime.device().startsWith("gpu:")) {

@@ -33,6 +33,7 @@ import org.unettf.model.Loss;
 import org.unettf.model.Mode;
 import org.unettf.model.Sessions;
 import org.unettf.model.Tensors;
+import org.unettf.model.Tuning;
 import org.unettf.model.UNet;
 
 /**
@@ -90,10 +91,8 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
           Placeholder.shape(Shape.of(batch, outputSize, outputSize)));
       stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
 
-      Layers layers = Layers.initialised(tf, config.train().seed())
-          .forOneDnnFp32(Sessions.oneDnnFp32(config.runtime()))
-          .withWinograd(Sessions.winograd(config.runtime()));
-      UNet net = UNet.build(layers, spec, normalization);
+      UNet net = UNet.build(Layers.initialised(tf, config.train().seed()), spec, normalization,
+          Tuning.of(config.runtime()));
       variables = net.allVariables();
       List<Variable<TFloat32>> trainable = net.trainableVariables();
       Output<?>[] variableOutputs = trainable.stream().map(Variable::asOutput).toArray(Output<?>[]::new);

@@ -12,6 +12,8 @@ import org.unettf.TestData;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.ModelConfig;
 import org.unettf.model.Flops;
+import org.unettf.model.Tuning;
+import org.unettf.config.RunConfig;
 import org.unettf.train.RunInfo;
 
 /** {@code bench} on a tiny network: every figure the README quotes is there and hangs together. */
@@ -29,7 +31,8 @@ class BenchTest {
     assertEquals(0, r.code(), r.err());
     JsonObject results = RunInfo.gson().fromJson(Files.readString(json), JsonObject.class);
 
-    ModelConfig model = ConfigLoader.load(config).model();
+    RunConfig loaded = ConfigLoader.load(config);
+    ModelConfig model = loaded.model();
     assertEquals(Flops.forward(model, 124) / 1e9, results.get("forward_gflop").getAsDouble(), 1e-9);
     assertEquals(3 * 2 * results.get("forward_gflop").getAsDouble(), results.get("step_gflop").getAsDouble(), 1e-9,
         "a step of batch 2 costs three forward passes per image");
@@ -37,7 +40,7 @@ class BenchTest {
     assertEquals(2 / step, results.get("train_images_per_second").getAsDouble(), 1e-9);
     double gflops = results.get("train_gflops").getAsDouble();
     assertEquals(results.get("step_gflop").getAsDouble() / step, gflops, 1e-6);
-    double multiplied = Flops.trainingStepMultiplied(model, 124, 2) / 1e9;
+    double multiplied = Flops.trainingStepMultiplied(model, 124, 2, Tuning.of(loaded.runtime())) / 1e9;
     assertEquals(multiplied, results.get("step_gflop_multiplied").getAsDouble(), 1e-9);
     assertEquals(multiplied / step, results.get("train_multiplied_gflops").getAsDouble(), 1e-6);
     // The ratio is taken against the matmul timed between the steps, not the one at the start.
