@@ -2,9 +2,12 @@ package org.unettf.infer;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.ToNumberPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.unettf.config.ClassMap;
 import org.unettf.config.ConfigLoader;
@@ -14,9 +17,10 @@ import org.unettf.data.Normalization;
 import org.unettf.error.UserError;
 
 /**
- * What a consumer of an exported SavedModel needs beyond TensorFlow's signature: the network's
- * shape (for tiling), its normalisation and provenance. Stored as
- * {@code assets.extra/unet-tf.json}, a folder TF Serving leaves alone.
+ * What a consumer of an exported model needs beyond its inputs and outputs: the network's shape
+ * (for tiling), its normalisation and provenance. A SavedModel stores it as
+ * {@code assets.extra/unet-tf.json}, a folder TF Serving leaves alone; an ONNX model in its
+ * {@code metadata_props}.
  */
 public record ModelCard(
     String format, ModelConfig model, ClassMap classes, double mean, double std, double[] prior, int margin,
@@ -25,7 +29,7 @@ public record ModelCard(
   public static final String FORMAT = "unet-tf/1";
   static final String FILE = "assets.extra/unet-tf.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
-      .setObjectToNumberStrategy(com.google.gson.ToNumberPolicy.LONG_OR_DOUBLE).create();
+      .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
 
   public static ModelCard of(ModelConfig model, ClassMap classes, Normalization normalization,
       Map<String, Object> provenance) {
@@ -51,7 +55,12 @@ public record ModelCard(
   void write(Path savedModel) throws IOException {
     Path file = savedModel.resolve(FILE);
     Files.createDirectories(file.getParent());
-    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    Files.writeString(file, toJson() + "\n");
+  }
+
+  /** The card as JSON, as a SavedModel's {@code assets.extra/unet-tf.json} and an ONNX model's metadata hold it. */
+  public String toJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("format", format);
     json.put("model", ConfigWriter.toMap(model));
     json.put("classes", classes.names());
@@ -65,11 +74,10 @@ public record ModelCard(
       json.put("prior_correction", prior);
     }
     json.put("provenance", provenance);
-    Files.writeString(file, GSON.toJson(json) + "\n");
+    return GSON.toJson(json);
   }
 
   /** Reads the card of a SavedModel folder, naming what is wrong if it cannot. */
-  @SuppressWarnings("unchecked")
   public static ModelCard read(Path savedModel) {
     Path file = savedModel.resolve(FILE);
     if (!Files.isRegularFile(file)) {
@@ -77,35 +85,44 @@ public record ModelCard(
           + "tiling geometry is unknown");
     }
     try {
-      Map<String, Object> json = GSON.fromJson(Files.readString(file), Map.class);
+      return parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw UserError.model(file + " is damaged (" + e.getMessage() + ")");
+    }
+  }
+
+  /** A card from its JSON; {@code source} names where it came from in errors. */
+  @SuppressWarnings("unchecked")
+  public static ModelCard parse(String text, String source) {
+    try {
+      Map<String, Object> json = GSON.fromJson(text, Map.class);
       if (!FORMAT.equals(json.get("format"))) {
-        throw UserError.model(file + ": unknown format '" + json.get("format") + "', expected " + FORMAT);
+        throw UserError.model(source + ": unknown format '" + json.get("format") + "', expected " + FORMAT);
       }
       Map<String, Object> model = (Map<String, Object>) json.get("model");
-      ModelConfig spec = ConfigLoader.parseModel(ConfigWriter.toYaml(Map.of("model", model)), file.toString());
+      ModelConfig spec = ConfigLoader.parseModel(ConfigWriter.toYaml(Map.of("model", model)), source);
       Map<String, Object> n = (Map<String, Object>) json.get("normalization");
       Map<String, Object> provenance = (Map<String, Object>) json.getOrDefault("provenance", Map.of());
       ClassMap classes = ClassMap.binary();
-      if (json.get("classes") instanceof java.util.List<?> names && json.get("mask_values") instanceof java.util.List<?> values) {
+      if (json.get("classes") instanceof List<?> names && json.get("mask_values") instanceof List<?> values) {
         classes = new ClassMap(values.stream().map(v -> ((Number) v).intValue()).toList(),
             names.stream().map(String::valueOf).toList());
       }
       if (classes.size() != spec.classes()) {
-        throw UserError.model(file + ": " + classes.size() + " class names for a " + spec.classes() + "-class model");
+        throw UserError.model(source + ": " + classes.size() + " class names for a " + spec.classes() + "-class model");
       }
       int fixed = json.get("fixed_tile") instanceof Number f ? f.intValue() : 0;
-      double[] prior = json.get("prior_correction") instanceof java.util.List<?> p
+      double[] prior = json.get("prior_correction") instanceof List<?> p
           ? p.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray()
           : null;
       return of(spec, classes,
           new Normalization(((Number) n.get("mean")).doubleValue(), ((Number) n.get("std")).doubleValue()), provenance)
           .withFixedTile(fixed).withPrior(prior);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       if (e instanceof UserError u) {
         throw u;
       }
-      throw UserError.model(file + " is damaged (" + e.getMessage() + ")");
+      throw UserError.model(source + " is damaged (" + e.getMessage() + ")");
     }
   }
-
 }
