@@ -15,6 +15,7 @@ import org.unettf.data.TrainingSet;
 import org.unettf.infer.BioImageIo;
 import org.unettf.infer.Exporter;
 import org.unettf.infer.ModelCard;
+import org.unettf.infer.OnnxExporter;
 import org.unettf.train.Checkpoints;
 import org.unettf.train.RunDirectory;
 import org.unettf.train.RunInfo;
@@ -142,7 +143,8 @@ final class ExportCommand implements Callable<Integer> {
         "Images " + cfg.data().images() + " and labels " + cfg.data().labels() + "; trained on slices "
             + data.train().stream().map(Slice::index).toList() + ".",
         metrics);
-    BioImageIo.write(card, Checkpoints.prefix(checkpoint), about, test, edge, edge, cfg.runtime(), target);
+    BioImageIo.write(card, Checkpoints.prefix(checkpoint), about, test, edge, edge, OnnxExporter.DEFAULT_OPSET,
+        cfg.runtime(), target);
     main.out.println("exported " + checkpoint + " as a bioimage.io model package: " + target);
     return 0;
   }
