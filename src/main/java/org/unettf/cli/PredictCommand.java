@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.unettf.data.OverlapTile;
 import org.unettf.error.UserError;
-import org.unettf.infer.SavedModelPredictor;
+import org.unettf.infer.Predictor;
 import org.unettf.infer.StackPredictor;
 import org.unettf.io.ImageStack;
 import org.unettf.io.Pictures;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Segment a stack, slice or folder of slices with a SavedModel, overlap-tile.")
+    description = "Segment a stack, slice or folder of slices with a SavedModel or an ONNX model, overlap-tile.")
 final class PredictCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
@@ -44,7 +44,7 @@ final class PredictCommand implements Callable<Integer> {
     int[] transforms = options.transforms();
     OverlapTile.Plan plan = options.plan();
     Path masksPath = masks != null ? masks : sibling(output, "-masks.tif");
-    try (SavedModelPredictor predictor = SavedModelPredictor.load(options.modelPath(), options.runtime())) {
+    try (Predictor predictor = Predictor.load(options.modelPath(), options.runtime())) {
       int classes = predictor.card().model().classes();
       int channels = predictor.card().model().channels();
       ImageStack stack = StackReader.readImages(input, "--input", channels, main.out::println);
