@@ -9,7 +9,7 @@ import java.util.stream.IntStream;
 import org.unettf.config.Indices;
 import org.unettf.data.OverlapTile;
 import org.unettf.error.UserError;
-import org.unettf.infer.SavedModelPredictor;
+import org.unettf.infer.Predictor;
 import org.unettf.infer.StackPredictor;
 import org.unettf.io.AtomicFiles;
 import org.unettf.io.ImageStack;
@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Score a SavedModel on labelled slices as the ISBI 2012 challenge did; writes metrics and pictures.")
+    description = "Score a SavedModel or ONNX model on labelled slices as the ISBI 2012 challenge did; writes metrics "
+        + "and pictures.")
 final class EvaluateCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
@@ -53,7 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
     options.runtime();
     List<Integer> requested = slices == null ? null : parseSlices(slices);
     OutputSet.checkWritable(report.resolve("metrics.json"), "--report");
-    try (SavedModelPredictor predictor = SavedModelPredictor.load(options.modelPath(), options.runtime())) {
+    try (Predictor predictor = Predictor.load(options.modelPath(), options.runtime())) {
       int classes = predictor.card().model().classes();
       int channels = predictor.card().model().channels();
       ImageStack stack = StackReader.readImages(images, "--images", channels, main.out::println);

@@ -15,6 +15,7 @@ import org.unettf.data.TrainingSet;
 import org.unettf.infer.BioImageIo;
 import org.unettf.infer.Exporter;
 import org.unettf.infer.ModelCard;
+import org.unettf.infer.OnnxExporter;
 import org.unettf.train.Checkpoints;
 import org.unettf.train.RunDirectory;
 import org.unettf.train.RunInfo;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Export a run's checkpoint as a SavedModel in TF Serving's versioned layout.")
+    description = "Export a run's checkpoint as a SavedModel in TF Serving's versioned layout, as an ONNX model, or as a "
+        + "bioimage.io package.")
 final class ExportCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
@@ -35,7 +37,9 @@ final class ExportCommand implements Callable<Integer> {
       description = "best, latest, or a step: step-1000 (or its folder name step-0001000) (default: ${DEFAULT-VALUE}; latest when the run has no best).")
   String checkpoint;
 
-  @Option(names = "--output", paramLabel = "DIR", description = "TF Serving base folder (default: RUN/savedmodel/unet).")
+  @Option(names = "--output", paramLabel = "PATH",
+      description = "savedmodel: TF Serving base folder (default: RUN/savedmodel/unet); onnx: the .onnx file (default: "
+          + "RUN/onnx/<run>.onnx); bioimageio: the .zip (default: RUN/bioimageio/<run>.zip).")
   Path output;
 
   @Option(names = "--model-version", paramLabel = "N",
@@ -47,8 +51,14 @@ final class ExportCommand implements Callable<Integer> {
   Integer tile;
 
   @Option(names = "--format", defaultValue = "savedmodel", paramLabel = "FORMAT",
-      description = "savedmodel (TF Serving layout) or bioimageio (a model package zip; default: ${DEFAULT-VALUE}).")
+      description = "savedmodel (TF Serving layout), onnx (one .onnx file for ONNX Runtime) or bioimageio (a model "
+          + "package zip with SavedModel and ONNX weights); default: ${DEFAULT-VALUE}.")
   String format;
+
+  @Option(names = "--opset", paramLabel = "N",
+      description = "onnx, bioimageio: the ONNX opset, " + OnnxExporter.MIN_OPSET + " to " + OnnxExporter.MAX_OPSET
+          + " (default: " + OnnxExporter.DEFAULT_OPSET + ").")
+  Integer opset;
 
   @Option(names = "--name", paramLabel = "TEXT", description = "bioimageio: the model's name (default: from the run).")
   String name;
@@ -62,9 +72,14 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!format.equals("savedmodel") && !format.equals("bioimageio")) {
-      throw UserError.config("--format: expected savedmodel or bioimageio, found '" + format + "'");
+    if (!List.of("savedmodel", "onnx", "bioimageio").contains(format)) {
+      throw UserError.config("--format: expected savedmodel, onnx or bioimageio, found '" + format + "'");
     }
+    if (opset != null && format.equals("savedmodel")) {
+      throw UserError.config("--opset: for --format onnx or bioimageio, found it with --format savedmodel");
+    }
+    int onnxOpset = opset != null ? opset : OnnxExporter.DEFAULT_OPSET;
+    OnnxExporter.checkOpset(onnxOpset);
     if (version != null && version < 1) {
       throw UserError.config("--model-version: expected a number ≥ 1, found " + version);
     }
@@ -107,7 +122,15 @@ final class ExportCommand implements Callable<Integer> {
       card = card.withFixedTile(tile);
     }
     if (format.equals("bioimageio")) {
-      return exportPackage(dir, cfg, card, chosen);
+      return exportPackage(dir, cfg, card, chosen, onnxOpset);
+    }
+    if (format.equals("onnx")) {
+      Path file = output != null ? output : dir.root().resolve("onnx").resolve(dir.root().getFileName() + ".onnx");
+      OnnxExporter.export(card, Checkpoints.prefix(chosen), file, OnnxExporter.Variant.SERVING_DEFAULT, onnxOpset,
+          cfg.runtime());
+      main.out.println("exported " + chosen + " as ONNX (opset " + onnxOpset + ") to " + file);
+      main.out.println("predict with it: unet-tf predict --model " + file + " --input IMAGES --output FILE");
+      return 0;
     }
     Path target = Exporter.export(card, Checkpoints.prefix(chosen), base, v, cfg.runtime());
     main.out.println("exported " + chosen + " to " + target);
@@ -116,7 +139,7 @@ final class ExportCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int exportPackage(RunDirectory dir, RunConfig cfg, ModelCard card, Path checkpoint) {
+  private int exportPackage(RunDirectory dir, RunConfig cfg, ModelCard card, Path checkpoint, int onnxOpset) {
     Path target = output != null ? output
         : dir.root().resolve("bioimageio").resolve(dir.root().getFileName() + ".zip");
     TrainingSet data = TrainingSet.load(cfg, dir.weightMaps(), s -> { });
@@ -147,7 +170,7 @@ final class ExportCommand implements Callable<Integer> {
         "Images " + cfg.data().images() + " and labels " + cfg.data().labels() + "; trained on slices "
             + data.train().stream().map(Slice::index).toList() + ".",
         metrics);
-    BioImageIo.write(card, Checkpoints.prefix(checkpoint), about, test, edge, edge, cfg.runtime(), target);
+    BioImageIo.write(card, Checkpoints.prefix(checkpoint), about, test, edge, edge, onnxOpset, cfg.runtime(), target);
     main.out.println("exported " + checkpoint + " as a bioimage.io model package: " + target);
     return 0;
   }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.unettf.data.OverlapTile;
 import org.unettf.error.UserError;
-import org.unettf.infer.SavedModelPredictor;
+import org.unettf.infer.Predictor;
 import org.unettf.infer.StackPredictor;
 import org.unettf.io.AtomicFiles;
 import org.unettf.io.ImageStack;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Segment a stack, slice or folder of slices with a SavedModel, overlap-tile.")
+    description = "Segment a stack, slice or folder of slices with a SavedModel or an ONNX model, overlap-tile.")
 final class PredictCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
@@ -54,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     AtomicFiles.cleanStale(output.toAbsolutePath().getParent());
     AtomicFiles.cleanStale(masksPath.toAbsolutePath().getParent());
-    try (SavedModelPredictor predictor = SavedModelPredictor.load(options.modelPath(), options.runtime())) {
+    try (Predictor predictor = Predictor.load(options.modelPath(), options.runtime())) {
       int classes = predictor.card().model().classes();
       int channels = predictor.card().model().channels();
       ImageStack stack = StackReader.readImages(input, "--input", channels, main.out::println);

@@ -6,6 +6,8 @@ import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.google.gson.ToNumberPolicy;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -18,9 +20,10 @@ import org.unettf.data.Normalization;
 import org.unettf.error.UserError;
 
 /**
- * What a consumer of an exported SavedModel needs beyond TensorFlow's signature: the network's
- * shape (for tiling), its normalisation and provenance. Stored as
- * {@code assets.extra/unet-tf.json}, a folder TF Serving leaves alone.
+ * What a consumer of an exported model needs beyond its inputs and outputs: the network's shape
+ * (for tiling), its normalisation and provenance. A SavedModel stores it as
+ * {@code assets.extra/unet-tf.json}, a folder TF Serving leaves alone; an ONNX model in its
+ * {@code metadata_props}.
  */
 public record ModelCard(
     String format, ModelConfig model, ClassMap classes, double mean, double std, double[] prior, int margin,
@@ -29,7 +32,7 @@ public record ModelCard(
   public static final String FORMAT = "unet-tf/1";
   static final String FILE = "assets.extra/unet-tf.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
-      .setObjectToNumberStrategy(com.google.gson.ToNumberPolicy.LONG_OR_DOUBLE).create();
+      .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
 
   public static ModelCard of(ModelConfig model, ClassMap classes, Normalization normalization,
       Map<String, Object> provenance) {
@@ -55,7 +58,12 @@ public record ModelCard(
   void write(Path savedModel) throws IOException {
     Path file = savedModel.resolve(FILE);
     Files.createDirectories(file.getParent());
-    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    Files.writeString(file, toJson() + "\n");
+  }
+
+  /** The card as JSON, as a SavedModel's {@code assets.extra/unet-tf.json} and an ONNX model's metadata hold it. */
+  public String toJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("format", format);
     json.put("model", ConfigWriter.toMap(model));
     json.put("classes", classes.names());
@@ -69,7 +77,7 @@ public record ModelCard(
       json.put("prior_correction", prior);
     }
     json.put("provenance", provenance);
-    Files.writeString(file, GSON.toJson(json) + "\n");
+    return GSON.toJson(json);
   }
 
   /** Reads the card of a SavedModel folder, naming what is wrong if it cannot. */
@@ -90,7 +98,7 @@ public record ModelCard(
 
   /** A card from its JSON text; {@code label} names it in messages. */
   @SuppressWarnings("unchecked")
-  static ModelCard parse(String text, String label) {
+  public static ModelCard parse(String text, String label) {
     Map<String, Object> json;
     try {
       json = GSON.fromJson(text, Map.class);

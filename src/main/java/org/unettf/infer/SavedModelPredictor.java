@@ -23,7 +23,7 @@ import org.unettf.model.Tensors;
 import org.unettf.model.Tuning;
 
 /** A loaded unet-tf SavedModel as a {@link OverlapTile.TileModel}, through its {@code serving_default} signature. */
-public final class SavedModelPredictor implements OverlapTile.TileModel, AutoCloseable {
+public final class SavedModelPredictor implements Predictor {
   private final AutoCloseable resources;
   private final Session session;
   private final ModelCard card;
@@ -160,7 +160,7 @@ public final class SavedModelPredictor implements OverlapTile.TileModel, AutoClo
   /** A TF Serving base folder's newest version, or {@code path} itself. */
   static Path resolveVersion(Path path) {
     if (!Files.isDirectory(path)) {
-      throw UserError.model(path + " not found: expected a SavedModel folder");
+      throw UserError.model(path + " not found: expected a SavedModel folder or an ONNX file");
     }
     if (Files.isRegularFile(path.resolve("saved_model.pb"))) {
       return path;
@@ -175,10 +175,12 @@ public final class SavedModelPredictor implements OverlapTile.TileModel, AutoClo
     }
   }
 
+  @Override
   public ModelCard card() {
     return card;
   }
 
+  @Override
   public Path path() {
     return path;
   }
