@@ -30,25 +30,24 @@ public final class SavedModelPredictor implements Predictor {
   private final Path path;
   private final String input;
   private final String output;
-  private final boolean tuned;
+  private final boolean rebuilt;
 
   private SavedModelPredictor(AutoCloseable resources, Session session, ModelCard card, Path path, String input,
-      String output, boolean tuned) {
+      String output, boolean rebuilt) {
     this.resources = resources;
     this.session = session;
     this.card = card;
     this.path = path;
     this.input = input;
     this.output = output;
-    this.tuned = tuned;
+    this.rebuilt = rebuilt;
   }
 
   /**
    * Loads {@code path}: a SavedModel folder, or a TF Serving base folder, whose highest numbered
-   * version is taken. Exports hold the paper's plain graph, which every runtime runs; where this
-   * runtime has a faster form of it ({@link Tuning#of}), the same network is built here in that
-   * form and its variables restored from the SavedModel's, so the export stays portable and the
-   * CPU pays nothing for it.
+   * version is taken. Exports hold the paper's plain graph, which every runtime runs; here the same
+   * network is built in the form this runtime runs fastest ({@link Tuning#of}) and its variables
+   * restored from the SavedModel's, so the export stays portable and the CPU pays nothing for it.
    */
   public static SavedModelPredictor load(Path path, RuntimeConfig runtime) {
     Path dir = resolveVersion(path);
@@ -77,13 +76,12 @@ public final class SavedModelPredictor implements Predictor {
       bundle.close();
       throw e;
     }
-    Tuning tuning = Tuning.of(runtime);
-    if (tuning.oneDnnFp32()) {
-      Optional<SavedModelPredictor> rebuilt = rebuilt(card, dir, runtime, tuning);
-      if (rebuilt.isPresent()) {
-        bundle.close();
-        return rebuilt.get();
-      }
+    // Rebuilt even where the tuning is plain: a bioimage.io package's SavedModel serves its any-size
+    // head as serving_default, which overlap-tiling cannot paste, while the rebuilt graph's is the tiling head.
+    Optional<SavedModelPredictor> rebuilt = rebuilt(card, dir, runtime, Tuning.of(runtime));
+    if (rebuilt.isPresent()) {
+      bundle.close();
+      return rebuilt.get();
     }
     return new SavedModelPredictor(bundle, bundle.session(), card, dir, s.getInputs().get("image").name,
         s.getOutputs().get("probabilities").name, false);
@@ -110,9 +108,9 @@ public final class SavedModelPredictor implements Predictor {
         serving.getInputs().get("image").name, serving.getOutputs().get("probabilities").name, true));
   }
 
-  /** Whether this runs the CPU-tuned form of the model rather than the SavedModel's own graph. */
-  public boolean tuned() {
-    return tuned;
+  /** Whether this runs the network rebuilt for this runtime rather than the SavedModel's own graph. */
+  public boolean rebuilt() {
+    return rebuilt;
   }
 
   /**
