@@ -31,6 +31,7 @@ import org.unettf.io.AtomicFiles;
 import org.unettf.io.OutputSet;
 import org.unettf.metrics.Evaluation;
 import org.unettf.model.Flops;
+import org.unettf.model.Precisions;
 import org.unettf.model.Sessions;
 import org.unettf.model.Tuning;
 import org.unettf.numerics.Dihedral;
@@ -90,14 +91,14 @@ final class BenchCommand implements Callable<Integer> {
     results.put("environment", RunInfo.environment());
     results.put("threads", Map.of("intra_op", cfg.runtime().intraOpThreadsResolved(), "inter_op",
         cfg.runtime().interOpThreadsResolved()));
-    results.put("precision", cfg.runtime().precisionResolved().name().toLowerCase());
+    results.put("precision", Precisions.of(cfg.runtime()).name().toLowerCase());
     main.out.printf("bench %s: depth %d, %d filters, tile %d -> %d, batch %d, %d intra-op threads, %s%n", config,
         cfg.model().depth(), cfg.model().filters(), tile, cfg.outputTile(), cfg.train().batch(),
-        cfg.runtime().intraOpThreadsResolved(), cfg.runtime().precisionResolved().name().toLowerCase());
+        cfg.runtime().intraOpThreadsResolved(), Precisions.of(cfg.runtime()).name().toLowerCase());
 
     RuntimeConfig fp32 = new RuntimeConfig(cfg.runtime().intraOpThreads(), cfg.runtime().interOpThreads(),
         cfg.runtime().device(), 1, RuntimeConfig.Precision.FP32, cfg.runtime().winograd());
-    RuntimeConfig.Precision precision = cfg.runtime().precisionResolved();
+    RuntimeConfig.Precision precision = Precisions.of(cfg.runtime());
     String name = precision.name().toLowerCase();
     double forward = Flops.forward(cfg.model(), tile);
     double step = Flops.trainingStep(cfg.model(), tile, cfg.train().batch());

@@ -37,7 +37,7 @@ public final class Sessions {
       config.putDeviceCount("CPU", runtime.replicas());
     }
     RewriterConfig.Builder rewrites = RewriterConfig.newBuilder();
-    switch (runtime.precisionResolved()) {
+    switch (Precisions.of(runtime)) {
       case BF16 -> {
         rewrites.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
         if (runtime.gpu()) {

@@ -43,7 +43,7 @@ public record Tuning(boolean oneDnnFp32, long rowHalvesFrom, long winogradFrom) 
 
   /** The tuning {@code runtime} calls for: oneDNN's on a CPU in fp32 (with {@code runtime.winograd}), else plain. */
   public static Tuning of(RuntimeConfig runtime) {
-    boolean fp32Cpu = !runtime.gpu() && runtime.precisionResolved() == RuntimeConfig.Precision.FP32;
+    boolean fp32Cpu = !runtime.gpu() && Precisions.of(runtime) == RuntimeConfig.Precision.FP32;
     return fp32Cpu ? oneDnnFp32(runtime.winograd()) : plain();
   }
 

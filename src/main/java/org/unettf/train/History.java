@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +16,8 @@ import org.unettf.metrics.Evaluation;
 /** history.csv: one row per validation, the numbers behind curves.png. */
 public final class History {
   static final List<String> COLUMNS = List.of(
-      "step", "train_loss", "val_loss", "pixel_accuracy", "pixel_error", "v_rand", "v_info", "mean_iou");
+      "step", "train_loss", "val_loss", "pixel_accuracy", "pixel_error", "v_rand", "v_info", "mean_iou",
+      "v_rand_thinned", "v_info_thinned");
   private final Path file;
   private final List<double[]> rows = new ArrayList<>();
 
@@ -26,9 +28,12 @@ public final class History {
       try {
         List<String> lines = Files.readAllLines(file);
         for (String line : lines.subList(1, lines.size())) {
-          double[] row = java.util.Arrays.stream(line.split(",")).mapToDouble(History::parse).toArray();
-          if (row.length == COLUMNS.size() && row[0] <= upToStep) {
-            rows.add(row);
+          double[] row = Arrays.stream(line.split(",")).mapToDouble(History::parse).toArray();
+          if (row.length > 0 && row.length <= COLUMNS.size() && row[0] <= upToStep) {
+            // Rows of an earlier version lack the later columns: those read as unknown.
+            double[] full = Arrays.copyOf(row, COLUMNS.size());
+            Arrays.fill(full, row.length, full.length, Double.NaN);
+            rows.add(full);
           }
         }
       } catch (IOException | RuntimeException ignored) {
@@ -38,9 +43,9 @@ public final class History {
   }
 
   public void add(long step, double trainLoss, Evaluation.Report report) {
-    double meanIou = java.util.Arrays.stream(report.iou()).average().orElse(Double.NaN);
+    double meanIou = Arrays.stream(report.iou()).average().orElse(Double.NaN);
     rows.add(new double[] {step, trainLoss, report.loss(), report.accuracy(), report.pixelError(), report.vRand(),
-        report.vInfo(), meanIou});
+        report.vInfo(), meanIou, report.vRandThinned(), report.vInfoThinned()});
     StringBuilder csv = new StringBuilder(String.join(",", COLUMNS)).append('\n');
     for (double[] row : rows) {
       List<String> cells = new ArrayList<>();
@@ -64,8 +69,8 @@ public final class History {
     }
     Map<String, List<Charts.Line>> charts = new LinkedHashMap<>();
     charts.put("loss", List.of(line("training", 1), line("validation", 2)));
-    charts.put("V_rand", List.of(line("V_rand", 5)));
-    charts.put("V_info", List.of(line("V_info", 6)));
+    charts.put("V_rand", List.of(line("after thinning", 8), line("as is", 5)));
+    charts.put("V_info", List.of(line("after thinning", 9), line("as is", 6)));
     charts.put("pixel error", List.of(line("pixel error", 4)));
     charts.put("pixel accuracy", List.of(line("pixel accuracy", 3)));
     charts.put("mean IoU", List.of(line("mean IoU", 7)));

@@ -129,9 +129,10 @@ public final class Trainer {
               bestStep = step;
               best = true;
             }
-            progress.message(String.format("step %d: validation loss %.4f, pixel accuracy %.4f, V_rand %.4f, V_info %.4f, "
-                + "pixel error %.4f%s", step, lastReport.loss(), lastReport.accuracy(), lastReport.vRand(),
-                lastReport.vInfo(), lastReport.pixelError(), best ? " (best so far)" : ""));
+            progress.message(String.format("step %d: validation loss %.4f, pixel accuracy %.4f, pixel error %.4f, "
+                + "V_rand %.4f and V_info %.4f after thinning (%.4f, %.4f as is)%s", step, lastReport.loss(),
+                lastReport.accuracy(), lastReport.pixelError(), lastReport.vRandThinned(), lastReport.vInfoThinned(),
+                lastReport.vRand(), lastReport.vInfo(), best ? " (best so far)" : ""));
           }
           if (best || step % train.checkpointEvery() == 0 || step == total) {
             lastCheckpoint = checkpoints.save(graph,
@@ -227,10 +228,13 @@ public final class Trainer {
     return config.weights().calibrate() && config.weights().classBalance() ? data.classWeights() : null;
   }
 
-  /** What "best" means: V_rand for the two-class ISBI task, mean IoU otherwise. */
+  /**
+   * What "best" means: for the two-class ISBI task the leaderboard's headline, V_rand after border
+   * thinning; mean IoU otherwise.
+   */
   static double score(Evaluation.Report report) {
-    if (!Double.isNaN(report.vRand())) {
-      return report.vRand();
+    if (!Double.isNaN(report.vRandThinned())) {
+      return report.vRandThinned();
     }
     return java.util.Arrays.stream(report.iou()).average().orElse(Double.NEGATIVE_INFINITY);
   }
@@ -244,6 +248,8 @@ public final class Trainer {
       log.scalar("dice/class_" + c, r.dice()[c], step);
     }
     if (!Double.isNaN(r.vRand())) {
+      log.scalar("v_rand_thinned", r.vRandThinned(), step);
+      log.scalar("v_info_thinned", r.vInfoThinned(), step);
       log.scalar("v_rand", r.vRand(), step);
       log.scalar("v_info", r.vInfo(), step);
       log.scalar("pixel_error", r.pixelError(), step);

@@ -135,6 +135,12 @@ class EndToEndTest {
     JsonObject metrics = RunInfo.gson().fromJson(json, JsonObject.class);
     double accuracy = metrics.get("pixel_accuracy").getAsDouble();
     assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
+    for (String score : List.of("v_rand_thinned", "v_info_thinned", "v_rand", "v_info")) {
+      double v = metrics.get(score).getAsDouble();
+      assertTrue(v >= 0 && v <= 1, score + " " + v);
+      assertTrue(metrics.getAsJsonObject("thresholds").has(score), score + " has its threshold");
+    }
+    assertTrue(r.out().contains("V_rand thin"), r.out());
     List<String> csv = Files.readAllLines(report.resolve("metrics.csv"));
     assertEquals(4, csv.size(), "header, two slices, mean");
     assertTrue(csv.get(3).startsWith("mean,"));

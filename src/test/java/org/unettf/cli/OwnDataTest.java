@@ -99,7 +99,7 @@ class OwnDataTest {
         "--report", dir.resolve("eval").toString());
     assertEquals(0, e.code(), e.err());
     String csv = Files.readString(dir.resolve("eval/metrics.csv"));
-    assertTrue(csv.startsWith("slice,pixel_accuracy,pixel_error,v_rand,v_info,loss,iou_0,dice_0,iou_1,dice_1,iou_2,dice_2"), csv);
+    assertTrue(csv.startsWith("slice,pixel_accuracy,pixel_error,v_rand_thinned,v_info_thinned,v_rand,v_info,loss,iou_0,dice_0,iou_1,dice_1,iou_2,dice_2"), csv);
   }
 
   @Test

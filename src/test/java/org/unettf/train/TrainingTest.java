@@ -76,6 +76,9 @@ class TrainingTest {
     List<double[]> vRand = EventFiles.scalars(validation, "v_rand");
     assertEquals(List.of(40.0, 80.0), vRand.stream().map(r -> r[0]).toList());
     assertEquals(outcome.lastReport().vRand(), vRand.get(1)[1], 1e-6);
+    List<double[]> thinned = EventFiles.scalars(validation, "v_rand_thinned");
+    assertEquals(outcome.lastReport().vRandThinned(), thinned.get(1)[1], 1e-6);
+    assertEquals(outcome.lastReport().vInfoThinned(), EventFiles.scalars(validation, "v_info_thinned").get(1)[1], 1e-6);
     List<String> validationTags = EventFiles.tags(validation);
     for (String tag : List.of("loss", "pixel_accuracy", "v_info", "pixel_error", "iou/class_1")) {
       assertTrue(validationTags.contains(tag), tag + " in " + validationTags);
