@@ -22,6 +22,7 @@ import org.unettf.infer.ModelCard;
 import org.unettf.io.AtomicFiles;
 import org.unettf.io.Pictures;
 import org.unettf.io.StackWriter;
+import org.unettf.metrics.Reports;
 import org.unettf.model.Flops;
 import org.unettf.model.Memory;
 import org.unettf.model.Sessions;

@@ -50,6 +50,11 @@ import org.unettf.numerics.ConnectedComponents.Labelling;
  * unique across blocks and stitching them is the caller's ({@link Stitching}).
  */
 public final class Instances {
+  /** The defaults' smoothing, seed threshold and smallest segment, which the CLI's help quotes. */
+  public static final double SIGMA = 0;
+  public static final double SEED_THRESHOLD = 0.98;
+  public static final int MIN_SEGMENT = 50;
+
   private Instances() {}
 
   /** Where the seeds come from. */
@@ -95,7 +100,7 @@ public final class Instances {
      * 0.9817 at 0.9, 0.9797 at 0.8). {@code minOverlap} 0.5 is not tuned: there is no 3D truth.
      */
     public static Parameters defaults() {
-      return new Parameters(0, Seeding.PROBABILITY, 0.98, 0, 1, 50, 0.6, 0.8, 0.5);
+      return new Parameters(SIGMA, Seeding.PROBABILITY, SEED_THRESHOLD, 0, 1, MIN_SEGMENT, 0.6, 0.8, 0.5);
     }
 
     public Parameters withSigma(double value) {

@@ -1,15 +1,17 @@
-package org.unettf.cli;
+package org.unettf.metrics;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.unettf.metrics.Evaluation;
 
-/** Evaluation reports as JSON-ready maps, CSV and a printed table. */
-final class Reports {
+/** Evaluation reports as JSON-ready maps, CSV and a table to print. */
+public final class Reports {
   private Reports() {}
 
-  static Map<String, Object> metrics(Evaluation.Report r) {
+  public static Map<String, Object> metrics(Evaluation.Report r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pixel_accuracy", r.accuracy());
     m.put("pixel_error", r.pixelError());
@@ -33,7 +35,7 @@ final class Reports {
     return m;
   }
 
-  static String csv(Evaluation.Report r) {
+  public static String csv(Evaluation.Report r) {
     int classes = r.iou().length;
     StringBuilder out = new StringBuilder("slice,pixel_accuracy,pixel_error,v_rand_thinned,v_info_thinned,v_rand,v_info,loss");
     for (int c = 0; c < classes; c++) {
@@ -60,7 +62,7 @@ final class Reports {
     out.append('\n');
   }
 
-  static String table(Evaluation.Report r) {
+  public static String table(Evaluation.Report r) {
     StringBuilder out = new StringBuilder();
     String header = "%-6s %9s %9s %11s %11s %9s %9s %9s%n";
     String line = "%-6s %9.4f %9.4f %11.4f %11.4f %9.4f %9.4f %9.4f%n";
@@ -80,10 +82,35 @@ final class Reports {
   }
 
   private static double mean(double[] values) {
-    return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+    return Arrays.stream(values).average().orElse(Double.NaN);
   }
 
   private static String format(double v) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6f", v) : "";
+  }
+
+  /** Scores of cells as objects (a label stack as it is: no threshold, no thinning), JSON-ready. */
+  public static Map<String, Object> segments(Evaluation.SegmentScores scores, List<Integer> slices) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("v_rand", scores.vRand());
+    m.put("v_info", scores.vInfo());
+    List<Map<String, Object>> perSlice = new ArrayList<>();
+    for (int i = 0; i < slices.size(); i++) {
+      perSlice.add(Map.of("slice", slices.get(i), "v_rand", scores.sliceRand()[i], "v_info", scores.sliceInfo()[i]));
+    }
+    m.put("slices", perSlice);
+    return m;
+  }
+
+  /** The segments' scores as lines to print under {@link #table}. */
+  public static String segmentsTable(String what, Evaluation.SegmentScores scores, List<Integer> slices) {
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%s, scored as they are (no threshold, no "
+        + "thinning):%n", what));
+    for (int i = 0; i < slices.size(); i++) {
+      out.append(String.format(Locale.ROOT, "  slice %-4d V_rand %.4f  V_info %.4f%n", slices.get(i),
+          scores.sliceRand()[i], scores.sliceInfo()[i]));
+    }
+    out.append(String.format(Locale.ROOT, "  all        V_rand %.4f  V_info %.4f", scores.vRand(), scores.vInfo()));
+    return out.toString();
   }
 }
