@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.ConfigWriter;
+import org.unettf.config.Schema;
 import org.unettf.config.OutputConfig;
 import org.unettf.config.RunConfig;
 import org.unettf.data.Slice;
@@ -107,8 +108,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Refuses to resume with a config whose network or tiles differ from the run's. */
   static void checkResumable(RunConfig given, RunConfig saved) {
-    Map<String, Object> a = ConfigWriter.toMap(given.model());
-    Map<String, Object> b = ConfigWriter.toMap(saved.model());
+    Map<String, Object> a = Schema.write(given.model());
+    Map<String, Object> b = Schema.write(saved.model());
     List<String> differing = new ArrayList<>();
     for (String key : a.keySet()) {
       if (!a.get(key).equals(b.get(key))) {

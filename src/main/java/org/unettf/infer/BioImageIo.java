@@ -20,6 +20,7 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.types.TFloat32;
 import org.unettf.config.ConfigWriter;
+import org.unettf.config.Schema;
 import org.unettf.config.ModelConfig;
 import org.unettf.config.RuntimeConfig;
 import org.unettf.error.UserError;
@@ -196,7 +197,7 @@ public final class BioImageIo {
         "bioimageio", Map.of("reproducibility_tolerance", List.of(Map.of(
             "absolute_tolerance", ABSOLUTE_TOLERANCE, "relative_tolerance", RELATIVE_TOLERANCE,
             "mismatched_elements_per_million", 0))),
-        "unet_tf", Map.of("model", ConfigWriter.toMap(spec), "provenance", card.provenance(),
+        "unet_tf", Map.of("model", Schema.write(spec), "provenance", card.provenance(),
             "test_tile", List.of(height, width))));
     return ConfigWriter.toYaml(rdf);
   }

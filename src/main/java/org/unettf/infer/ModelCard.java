@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.unettf.config.ClassMap;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.ConfigWriter;
+import org.unettf.config.Schema;
 import org.unettf.config.ModelConfig;
 import org.unettf.data.Normalization;
 import org.unettf.error.UserError;
@@ -65,7 +66,7 @@ public record ModelCard(
   public String toJson() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("format", format);
-    json.put("model", ConfigWriter.toMap(model));
+    json.put("model", Schema.write(model));
     json.put("classes", classes.names());
     json.put("mask_values", classes.values());
     json.put("normalization", Map.of("mean", mean, "std", std));
