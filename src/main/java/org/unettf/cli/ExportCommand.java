@@ -15,9 +15,11 @@ import org.unettf.data.TrainingSet;
 import org.unettf.infer.BioImageIo;
 import org.unettf.infer.Exporter;
 import org.unettf.infer.ModelCard;
+import org.unettf.infer.RunExport;
 import org.unettf.infer.OnnxExporter;
 import org.unettf.train.Checkpoints;
 import org.unettf.train.RunDirectory;
+import org.unettf.train.Provenance;
 import org.unettf.train.RunInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,14 +101,7 @@ final class ExportCommand implements Callable<Integer> {
     };
     Path base = output != null ? output : dir.savedModels();
     int v = version != null ? version : Exporter.nextVersion(base);
-    Map<String, Object> provenance = new LinkedHashMap<>();
-    provenance.put("run", run.toString());
-    provenance.put("checkpoint", chosen.getFileName().toString());
-    provenance.put("steps", Checkpoints.state(chosen).step());
-    provenance.put("unet_tf", RunInfo.version());
-    provenance.put("git_commit", RunInfo.gitCommit());
-    ModelCard card = ModelCard.of(cfg.model(), cfg.data().classes(), RunInfo.normalization(dir.info()), provenance)
-        .withPrior(cfg.weights().calibrate() && cfg.weights().classBalance() ? RunInfo.classWeights(dir.info()) : null);
+    ModelCard card = RunExport.card(cfg, dir, chosen);
     if (tile != null) {
       if (!cfg.model().acceptsInput(tile)) {
         throw UserError.config("--tile: expected a size the network accepts (nearest valid sizes: "

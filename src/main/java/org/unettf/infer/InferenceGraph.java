@@ -46,7 +46,7 @@ final class InferenceGraph {
       Ops tf = Ops.create(graph);
       ModelConfig spec = card.model();
       UNet net = UNet.build(Layers.restorable(tf), spec, card.normalization(), tuning);
-      Head segment = segmentHead(tf.withSubScope(SEGMENT), net, spec, card.prior());
+      Head segment = segmentHead(tf.withSubScope(SEGMENT), net, spec, card.calibration());
       if (anySizeDefault) {
         signatures = List.of(segment.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));
       } else {
@@ -54,7 +54,7 @@ final class InferenceGraph {
         Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
             Placeholder.shape(Shape.of(-1, edge, edge, spec.channels())));
         Operand<TFloat32> probabilities = Loss.probabilities(tf.withName("probabilities"),
-            net.logits(image, Mode.INFER, null, null), card.prior());
+            net.logits(image, Mode.INFER, null, null), card.calibration());
         Head fixed = new Head(image, probabilities, labels(tf.withName("labels"), probabilities));
         signatures = List.of(fixed.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));
       }
@@ -77,7 +77,7 @@ final class InferenceGraph {
     }
   }
 
-  private static Head segmentHead(Ops s, UNet net, ModelConfig spec, double[] prior) {
+  private static Head segmentHead(Ops s, UNet net, ModelConfig spec, double[] calibration) {
     Placeholder<TFloat32> image = s.withName("image").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, -1, -1, spec.channels())));
     Operand<TInt32> shape = s.shape(image);
@@ -91,7 +91,7 @@ final class InferenceGraph {
         s.stack(List.of(s.constant(context), padAfter(s, spec, width, context))),
         s.constant(new int[] {0, 0})));
     Operand<TFloat32> padded = s.mirrorPad(image, paddings, "REFLECT");
-    Operand<TFloat32> full = Loss.probabilities(s, net.logits(padded, Mode.INFER, null, null), prior);
+    Operand<TFloat32> full = Loss.probabilities(s, net.logits(padded, Mode.INFER, null, null), calibration);
     int offset = same ? context : 0;
     Operand<TFloat32> cropped = s.withName("probabilities").slice(full,
         s.constant(new int[] {0, offset, offset, 0}),

@@ -27,7 +27,7 @@ import org.unettf.error.UserError;
  * {@code metadata_props}.
  */
 public record ModelCard(
-    String format, ModelConfig model, ClassMap classes, double mean, double std, double[] prior, int margin,
+    String format, ModelConfig model, ClassMap classes, double mean, double std, double[] calibration, int margin,
     int alignment, int smallestInput, int fixedTile, Map<String, Object> provenance) {
 
   public static final String FORMAT = "unet-tf/1";
@@ -43,11 +43,11 @@ public record ModelCard(
 
   /** This card for a SavedModel whose {@code serving_default} takes {@code tile} px inputs only. */
   public ModelCard withFixedTile(int tile) {
-    return new ModelCard(format, model, classes, mean, std, prior, margin, alignment, smallestInput, tile, provenance);
+    return new ModelCard(format, model, classes, mean, std, calibration, margin, alignment, smallestInput, tile, provenance);
   }
 
-  /** This card for a model whose probabilities have the class weights {@code prior} divided out (null: none). */
-  public ModelCard withPrior(double[] classWeights) {
+  /** This card for a model whose probabilities have the class weights {@code calibration} divided out (null: none). */
+  public ModelCard withCalibration(double[] classWeights) {
     return new ModelCard(format, model, classes, mean, std, classWeights, margin, alignment, smallestInput, fixedTile,
         provenance);
   }
@@ -74,8 +74,8 @@ public record ModelCard(
     json.put("alignment", alignment);
     json.put("smallest_input", smallestInput);
     json.put("fixed_tile", fixedTile);
-    if (prior != null) {
-      json.put("prior_correction", prior);
+    if (calibration != null) {
+      json.put("prior_correction", calibration);
     }
     json.put("provenance", provenance);
     return GSON.toJson(json);
@@ -130,12 +130,12 @@ public record ModelCard(
           + "-class model, found " + classes.size());
     }
     int fixed = json.get("fixed_tile") == null ? 0 : number(json.get("fixed_tile"), "fixed_tile", label).intValue();
-    double[] prior = json.get("prior_correction") == null ? null
+    double[] calibration = json.get("prior_correction") == null ? null
         : ((List<Object>) field(json, "prior_correction", List.class, label)).stream()
             .mapToDouble(v -> number(v, "prior_correction", label).doubleValue()).toArray();
     return of(spec, classes, new Normalization(number(n.get("mean"), "normalization.mean", label).doubleValue(),
         number(n.get("std"), "normalization.std", label).doubleValue()), provenance)
-        .withFixedTile(fixed).withPrior(prior);
+        .withFixedTile(fixed).withCalibration(calibration);
   }
 
   @SuppressWarnings("unchecked")

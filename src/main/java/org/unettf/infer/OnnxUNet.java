@@ -76,13 +76,13 @@ final class OnnxUNet {
       String size = g.node("Slice", "segment/height_width",
           List.of(shape, g.longs("segment/one", 1), g.longs("segment/three", 3)));
       String padded = mirrorPad(g, spec, "image", size);
-      String full = net.probabilities(padded, card.normalization(), card.prior(), "segment/full_probabilities");
+      String full = net.probabilities(padded, card.normalization(), card.calibration(), "segment/full_probabilities");
       long offset = spec.padding() == ModelConfig.Padding.SAME ? spec.alignment() : 0;
       probabilities = g.node("Slice", "probabilities", List.of(full, g.longs("segment/crop_begin", offset, offset),
           g.node("Add", "segment/crop_end", List.of(size, g.longs("segment/offset", offset))),
           g.longs("segment/crop_axes", 1, 2)));
     } else {
-      probabilities = net.probabilities("image", card.normalization(), card.prior(), "probabilities");
+      probabilities = net.probabilities("image", card.normalization(), card.calibration(), "probabilities");
     }
     String argmax = g.node("ArgMax", "argmax", List.of(probabilities), attribute("axis", -1L),
         attribute("keepdims", 0L));
@@ -124,16 +124,16 @@ final class OnnxUNet {
   }
 
   /** NHWC class probabilities, {@code softmax(logits − log w_c)} given class weights (see {@code Loss.probabilities}). */
-  private String probabilities(String image, Normalization normalization, double[] prior, String name) {
+  private String probabilities(String image, Normalization normalization, double[] calibration, String name) {
     String logits = g.node("Transpose", "unet/to_nhwc", List.of(logits(image, normalization)),
         ints("perm", 0, 2, 3, 1));
-    if (prior != null) {
-      float[] logWeights = new float[prior.length];
-      for (int c = 0; c < prior.length; c++) {
-        logWeights[c] = (float) Math.log(prior[c]);
+    if (calibration != null) {
+      float[] logWeights = new float[calibration.length];
+      for (int c = 0; c < calibration.length; c++) {
+        logWeights[c] = (float) Math.log(calibration[c]);
       }
       logits = g.node("Sub", "calibrate", List.of(logits,
-          g.floats("log_class_weights", new long[] {prior.length}, logWeights)));
+          g.floats("log_class_weights", new long[] {calibration.length}, logWeights)));
     }
     return g.node("Softmax", name, List.of(logits), attribute("axis", -1L));
   }

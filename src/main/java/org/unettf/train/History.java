@@ -13,17 +13,21 @@ import org.unettf.io.AtomicFiles;
 import org.unettf.io.Charts;
 import org.unettf.metrics.Evaluation;
 
-/** history.csv: one row per validation, the numbers behind curves.png. */
-public final class History {
+/** history.csv: one row per validation, the numbers behind curves.png, which a completed run draws. */
+public final class History implements TrainingListener {
   static final List<String> COLUMNS = List.of(
       "step", "train_loss", "val_loss", "pixel_accuracy", "pixel_error", "v_rand", "v_info", "mean_iou",
       "v_rand_thinned", "v_info_thinned");
   private final Path file;
+  private final Path curves;
   private final List<double[]> rows = new ArrayList<>();
+  private double lossSum;
+  private int steps;
 
   /** Reads an existing history, keeping only rows up to {@code upToStep} (a resumed run redoes the rest). */
-  public History(Path file, long upToStep) {
+  public History(Path file, Path curves, long upToStep) {
     this.file = file;
+    this.curves = curves;
     if (Files.isRegularFile(file)) {
       try {
         List<String> lines = Files.readAllLines(file);
@@ -56,6 +60,27 @@ public final class History {
       csv.append(String.join(",", cells)).append('\n');
     }
     AtomicFiles.writeString(file, csv.toString());
+  }
+
+  @Override
+  public void onStep(Step step) {
+    lossSum += step.loss();
+    steps++;
+  }
+
+  /** A row with the mean training loss since the previous validation. */
+  @Override
+  public void onValidation(Validation validation) {
+    add(validation.step(), lossSum / Math.max(1, steps), validation.result().report());
+    lossSum = 0;
+    steps = 0;
+  }
+
+  @Override
+  public void onEnd(long step, boolean completed) {
+    if (completed) {
+      plot(curves);
+    }
   }
 
   public List<double[]> rows() {

@@ -69,10 +69,10 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
   }
 
   /**
-   * @param prior class weights to divide out of the evaluation head's probabilities (see
+   * @param calibration class weights to divide out of the evaluation head's probabilities (see
    *     {@link Loss#probabilities}), or null for the plain softmax
    */
-  public TrainingGraph(RunConfig config, Normalization normalization, double[] prior) {
+  public TrainingGraph(RunConfig config, Normalization normalization, double[] calibration) {
     Gradients.register();
     this.spec = config.model();
     this.batch = config.train().batch();
@@ -177,7 +177,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
       evalImage = tf.withName("eval_image").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, -1, -1, channels)));
       evalProbabilities = Loss.probabilities(tf.withName("eval_probabilities"),
-          net.logits(evalImage, Mode.INFER, null, null), prior);
+          net.logits(evalImage, Mode.INFER, null, null), calibration);
       session = new Session(graph, Sessions.config(config.runtime()));
       session.initialize();
     } catch (RuntimeException e) {

@@ -62,7 +62,7 @@ class OnnxExportTest {
   private static final RuntimeConfig CPU = new RuntimeConfig(0, 0, "cpu");
 
   /** A network to train briefly and export: its shape, class weights to divide out (or none), its tile. */
-  record Case(String name, ModelConfig spec, double[] prior, int tile) {
+  record Case(String name, ModelConfig spec, double[] calibration, int tile) {
     @Override
     public String toString() {
       return name;
@@ -158,7 +158,7 @@ class OnnxExportTest {
     assertEquals(c.name(), metadata.get("provenance.case"));
     ModelCard card = ModelCard.parse(metadata.get(OnnxExporter.CARD), "metadata");
     assertEquals(e.card().model(), card.model());
-    assertArrayEquals(c.prior(), card.prior());
+    assertArrayEquals(c.calibration(), card.calibration());
     assertEquals(e.card().normalization(), card.normalization());
 
     Map<String, OnnxUNet.Weights> variables = OnnxExporter.restore(c.spec(), e.checkpoint(), CPU);
@@ -320,7 +320,7 @@ class OnnxExportTest {
       Normalization normalization = Normalization.of(List.of(volume.slice(0), volume.slice(1)));
       Path checkpoint = dir.resolve(name.replaceAll("[^a-z0-9]+", "-"));
       String prefix = checkpoint.resolve("ckpt").toString();
-      try (TrainingGraph graph = new TrainingGraph(config, normalization, c.prior())) {
+      try (TrainingGraph graph = new TrainingGraph(config, normalization, c.calibration())) {
         SplittableRandom random = new SplittableRandom(7);
         for (int step = 0; step < 30; step++) {
           graph.step(List.of(sample(config, random), sample(config, random)), 1, step, false);
@@ -330,7 +330,7 @@ class OnnxExportTest {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      ModelCard card = ModelCard.of(spec, classes, normalization, Map.of("case", name)).withPrior(c.prior());
+      ModelCard card = ModelCard.of(spec, classes, normalization, Map.of("case", name)).withCalibration(c.calibration());
       Path savedModel = Exporter.export(card, prefix, checkpoint.resolve("savedmodel"), 1, CPU);
       Path serving = OnnxExporter.export(card, prefix, checkpoint.resolve("serving.onnx"),
           OnnxExporter.Variant.SERVING_DEFAULT, OnnxExporter.DEFAULT_OPSET, CPU);

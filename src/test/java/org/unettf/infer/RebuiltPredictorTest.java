@@ -41,7 +41,7 @@ class RebuiltPredictorTest {
       graph.save(checkpoint);
     }
     ModelCard card = ModelCard.of(config.model(), ClassMap.binary(), normalization, Map.of())
-        .withPrior(new double[] {2.0, 0.7});
+        .withCalibration(new double[] {2.0, 0.7});
     Path fixed = Exporter.export(card, checkpoint, dir.resolve("fixed"), 1, FP32_CPU);
     Path anySize = Exporter.export(card, checkpoint, dir.resolve("any"), 1, FP32_CPU, true);
 
