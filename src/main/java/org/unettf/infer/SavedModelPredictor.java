@@ -50,6 +50,15 @@ public final class SavedModelPredictor implements Predictor {
    * restored from the SavedModel's, so the export stays portable and the CPU pays nothing for it.
    */
   public static SavedModelPredictor load(Path path, RuntimeConfig runtime) {
+    return load(path, runtime, true);
+  }
+
+  /** The SavedModel's own graph as exported, for measuring it against the rebuilt one. */
+  static SavedModelPredictor asExported(Path path, RuntimeConfig runtime) {
+    return load(path, runtime, false);
+  }
+
+  private static SavedModelPredictor load(Path path, RuntimeConfig runtime, boolean rebuild) {
     Path dir = resolveVersion(path);
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw UserError.model(dir + " has no saved_model.pb: not a SavedModel folder");
@@ -78,7 +87,7 @@ public final class SavedModelPredictor implements Predictor {
     }
     // Rebuilt even where the tuning is plain: a bioimage.io package's SavedModel serves its any-size
     // head as serving_default, which overlap-tiling cannot paste, while the rebuilt graph's is the tiling head.
-    Optional<SavedModelPredictor> rebuilt = rebuilt(card, dir, runtime, Tuning.of(runtime));
+    Optional<SavedModelPredictor> rebuilt = rebuild ? rebuilt(card, dir, runtime, Tuning.of(runtime)) : Optional.empty();
     if (rebuilt.isPresent()) {
       bundle.close();
       return rebuilt.get();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unettf.TestData;
@@ -60,6 +61,10 @@ class BenchTest {
     assertTrue(results.get("weight_map_ms_per_slice").getAsDouble() > 0);
     assertTrue(results.get("augmentation_samples_per_second_per_thread").getAsDouble() > 0);
     assertTrue(results.get("peak_rss_mb").getAsDouble() > 100);
+    for (String runtime : List.of("savedmodel_exported", "savedmodel_rebuilt", "onnx_runtime")) {
+      assertTrue(results.get(runtime + "_slices_per_second").getAsDouble() > 0, runtime + ": " + results);
+    }
+    assertTrue(results.get("instances_ms_per_slice").getAsDouble() > 0);
     assertTrue(r.out().contains("of the matmul rate"), r.out());
   }
 }
