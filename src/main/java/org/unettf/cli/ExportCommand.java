@@ -1,5 +1,7 @@
 package org.unettf.cli;
 
+import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,17 +11,19 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.RunConfig;
-import org.unettf.error.UserError;
+import org.unettf.data.OverlapTile;
 import org.unettf.data.Slice;
 import org.unettf.data.TrainingSet;
+import org.unettf.error.UserError;
 import org.unettf.infer.BioImageIo;
 import org.unettf.infer.Exporter;
 import org.unettf.infer.ModelCard;
-import org.unettf.infer.RunExport;
 import org.unettf.infer.OnnxExporter;
+import org.unettf.infer.RunExport;
+import org.unettf.numerics.Mirror;
 import org.unettf.train.Checkpoints;
-import org.unettf.train.RunDirectory;
 import org.unettf.train.Provenance;
+import org.unettf.train.RunDirectory;
 import org.unettf.train.RunInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -108,7 +112,7 @@ final class ExportCommand implements Callable<Integer> {
             + cfg.model().validInputsNear(tile).stream().map(String::valueOf).collect(Collectors.joining(", "))
             + "), found " + tile);
       }
-      int smallest = org.unettf.data.OverlapTile.inputSize(cfg.model(), cfg.model().alignment(), Integer.MAX_VALUE);
+      int smallest = OverlapTile.inputSize(cfg.model(), cfg.model().alignment(), Integer.MAX_VALUE);
       if (tile < smallest) {
         // Tiles must step by the pooling grid, so their outputs must span at least one step of it.
         throw UserError.config("--tile: " + tile + " px tiles give outputs narrower than the network's pooling grid ("
@@ -142,16 +146,16 @@ final class ExportCommand implements Callable<Integer> {
     int edge = Math.max(BioImageIo.testEdge(card.model()), Math.min(256, Math.min(slice.width(), slice.height())));
     int x0 = (slice.width() - edge) / 2;
     int y0 = (slice.height() - edge) / 2;
-    float[] test = org.unettf.numerics.Mirror.crop(slice.image(), slice.width(), slice.height(), slice.channels(), x0, y0,
+    float[] test = Mirror.crop(slice.image(), slice.width(), slice.height(), slice.channels(), x0, y0,
         edge, edge);
     String metrics = "";
     if (Files.isRegularFile(dir.metrics())) {
       try {
-        var json = RunInfo.gson().fromJson(Files.readString(dir.metrics()), com.google.gson.JsonObject.class);
+        var json = RunInfo.gson().fromJson(Files.readString(dir.metrics()), JsonObject.class);
         metrics = String.format("On the run's validation slices %s: pixel accuracy %.4f, pixel error %.4f, V_rand %.4f, "
             + "V_info %.4f.", data.validation().stream().map(Slice::index).toList(), json.get("pixel_accuracy").getAsDouble(),
             json.get("pixel_error").getAsDouble(), json.get("v_rand").getAsDouble(), json.get("v_info").getAsDouble());
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         metrics = "";
       }
     }

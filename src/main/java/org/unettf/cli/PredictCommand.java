@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.unettf.config.ClassMap;
 import org.unettf.data.OverlapTile;
 import org.unettf.error.UserError;
 import org.unettf.infer.Predictor;
@@ -98,7 +99,7 @@ final class PredictCommand implements Callable<Integer> {
    * Masks in the labels' own convention: each class as its mask value (0 and 255 for ISBI), or as
    * its index where a value does not fit in 8 bits.
    */
-  static byte[] maskBytes(byte[] classes, org.unettf.config.ClassMap map) {
+  static byte[] maskBytes(byte[] classes, ClassMap map) {
     boolean byteValues = map.values().stream().allMatch(v -> v <= 255);
     byte[] out = new byte[classes.length];
     for (int i = 0; i < out.length; i++) {

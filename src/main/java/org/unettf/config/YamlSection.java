@@ -188,7 +188,7 @@ final class YamlSection {
    * A mapping from integers to names, in the order written: {@code {0: background, 255: cell}}.
    * Returns null where the key is absent.
    */
-  java.util.LinkedHashMap<Integer, String> namesByNumber(String key, int min, int max) {
+  LinkedHashMap<Integer, String> namesByNumber(String key, int min, int max) {
     known.add(key);
     NodeTuple tuple = entries.get(key);
     if (tuple == null || isNull(tuple.getValueNode())) {
@@ -198,7 +198,7 @@ final class YamlSection {
       throw error(tuple.getValueNode(), qualify(key), "expected a mapping of mask values to class names such as "
           + "{0: membrane, 255: cell}", describe(tuple.getValueNode()));
     }
-    java.util.LinkedHashMap<Integer, String> out = new java.util.LinkedHashMap<>();
+    LinkedHashMap<Integer, String> out = new LinkedHashMap<>();
     for (NodeTuple entry : mapping.getValue()) {
       String text = scalarText(entry.getKeyNode());
       int number;

@@ -20,13 +20,14 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.types.TFloat32;
 import org.unettf.config.ConfigWriter;
-import org.unettf.config.Schema;
 import org.unettf.config.ModelConfig;
 import org.unettf.config.RuntimeConfig;
+import org.unettf.config.Schema;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
 import org.unettf.io.Npy;
 import org.unettf.io.Pictures;
+import org.unettf.io.StackWriter;
 import org.unettf.model.Sessions;
 import org.unettf.model.Tensors;
 
@@ -91,7 +92,7 @@ public final class BioImageIo {
       for (int i = 0; i < predicted.length; i++) {
         predicted[i] = (byte) (foreground[i] > 0.5f ? 1 : 0);
       }
-      org.unettf.io.StackWriter.writePng(files.resolve("cover.png"), Pictures.overlay(testImage, predicted, width, height));
+      StackWriter.writePng(files.resolve("cover.png"), Pictures.overlay(testImage, predicted, width, height));
       Files.writeString(files.resolve("README.md"), readme(card, about));
       Files.writeString(files.resolve("rdf.yaml"), rdf(card, about, files, width, height, opset));
       AtomicFiles.write(target, out -> zipFlat(files, out));

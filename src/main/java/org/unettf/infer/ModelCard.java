@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import com.google.gson.ToNumberPolicy;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.unettf.config.ClassMap;
@@ -174,5 +176,26 @@ public record ModelCard(
     Matcher m = Pattern.compile("line (\\d+) column (\\d+)").matcher(String.valueOf(message));
     String end = String.valueOf(message).contains("End of input") ? "it ends early" : "malformed";
     return m.find() ? " (" + end + " at line " + m.group(1) + " column " + m.group(2) + ")" : "";
+  }
+
+  /** By content: the calibration weights compare by value, not by array identity. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ModelCard c && format.equals(c.format) && model.equals(c.model) && classes.equals(c.classes)
+        && mean == c.mean && std == c.std && Arrays.equals(calibration, c.calibration) && margin == c.margin
+        && alignment == c.alignment && smallestInput == c.smallestInput && fixedTile == c.fixedTile
+        && Objects.equals(provenance, c.provenance);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(format, model, classes, mean, std, Arrays.hashCode(calibration), margin, alignment,
+        smallestInput, fixedTile, provenance);
+  }
+
+  @Override
+  public String toString() {
+    return "ModelCard[" + model + ", classes " + classes.describe() + ", calibration " + Arrays.toString(calibration)
+        + "]";
   }
 }

@@ -16,6 +16,7 @@ import org.tensorflow.types.TFloat32;
 import org.unettf.config.ModelConfig;
 import org.unettf.config.RuntimeConfig;
 import org.unettf.data.OverlapTile;
+import org.unettf.error.ExitCode;
 import org.unettf.error.Messages;
 import org.unettf.error.UserError;
 import org.unettf.model.Sessions;
@@ -199,7 +200,7 @@ public final class SavedModelPredictor implements Predictor {
       return Tensors.read((TFloat32) result.get(0));
     } catch (TensorFlowException e) {
       if (String.valueOf(e.getMessage()).contains("OOM") || String.valueOf(e.getMessage()).contains("alloc")) {
-        throw new UserError(org.unettf.error.ExitCode.MEMORY, "out of memory predicting " + count + " tiles of " + size
+        throw new UserError(ExitCode.MEMORY, "out of memory predicting " + count + " tiles of " + size
             + " px; use a smaller --max-tile or --batch");
       }
       throw e;

@@ -1,11 +1,15 @@
 package org.unettf.model;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.TensorFlow;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
@@ -63,11 +67,11 @@ public final class Sessions {
    * One device per tower: GPUs from the configured one upwards, or virtual CPUs; with one replica,
    * {@link #device} (which may be null).
    */
-  public static java.util.List<DeviceSpec> towers(RuntimeConfig runtime) {
+  public static List<DeviceSpec> towers(RuntimeConfig runtime) {
     if (runtime.replicas() == 1) {
-      return java.util.Collections.singletonList(device(runtime));
+      return Collections.singletonList(device(runtime));
     }
-    java.util.List<DeviceSpec> towers = new java.util.ArrayList<>();
+    List<DeviceSpec> towers = new ArrayList<>();
     int first = runtime.device().startsWith("gpu:") ? Integer.parseInt(runtime.device().substring(4)) : 0;
     for (int i = 0; i < runtime.replicas(); i++) {
       towers.add(runtime.gpu()
@@ -120,7 +124,7 @@ public final class Sessions {
 
   /** The TensorFlow runtime's version, read once. */
   public static final class TensorFlowVersion {
-    public static final String VERSION = org.tensorflow.TensorFlow.version();
+    public static final String VERSION = TensorFlow.version();
 
     private TensorFlowVersion() {}
   }

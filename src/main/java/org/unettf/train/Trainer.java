@@ -2,6 +2,7 @@ package org.unettf.train;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.unettf.config.RunConfig;
@@ -178,5 +179,5 @@ public final class Trainer {
     if (!Double.isNaN(report.vRandThinned())) {
       return report.vRandThinned();
     }
-    return java.util.Arrays.stream(report.iou()).average().orElse(Double.NEGATIVE_INFINITY);
+    return Arrays.stream(report.iou()).average().orElse(Double.NEGATIVE_INFINITY);
   }}

@@ -1,7 +1,10 @@
 package org.unettf.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -113,8 +116,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
         towerProbabilities.add(probabilities);
         // Each tower's part of the cross-entropy is divided by the whole batch's weight, so the parts add up.
         shares.add(kind.crossEntropy()
-            ? tower.math.div(Loss.weightedSum(tower, logits, classes, part(tower, weights, t, share), spec.classes()),
-                totalWeight)
+            ? Loss.crossEntropyShare(tower, logits, classes, part(tower, weights, t, share), spec.classes(), totalWeight)
             : tower.constant(0f));
         if (kind.dice()) {
           diceSums.add(Loss.diceSums(tower, probabilities, classes, spec.classes()));
@@ -200,7 +202,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
     int rank = batched.shape().numDimensions();
     int[] begin = new int[rank];
     int[] size = new int[rank];
-    java.util.Arrays.fill(size, -1);
+    Arrays.fill(size, -1);
     begin[0] = t * share;
     size[0] = share;
     return tf.slice(batched, tf.constant(begin), tf.constant(size));
@@ -247,7 +249,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
   }
 
   /** The device placement of a training step's ops, for the log. */
-  public java.util.Map<String, Integer> placement(List<Sample> samples, long seed) {
+  public Map<String, Integer> placement(List<Sample> samples, long seed) {
     try (var in = feed(samples);
         var seedTensor = Tensors.longs(seed, 0)) {
       return Sessions.placement(session.runner()
@@ -283,8 +285,8 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
   }
 
   /** Current values of the network's variables, by name, for histograms. */
-  public java.util.Map<String, float[]> variableValues() {
-    java.util.Map<String, float[]> values = new java.util.LinkedHashMap<>();
+  public Map<String, float[]> variableValues() {
+    Map<String, float[]> values = new LinkedHashMap<>();
     for (Variable<TFloat32> v : variables) {
       try (Result result = session.runner().fetch(v).run()) {
         values.put(v.op().name(), Tensors.read((TFloat32) result.get(0)));

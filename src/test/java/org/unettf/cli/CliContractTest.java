@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -184,7 +185,7 @@ class CliContractTest {
   void floatImagesWithNanAreRefusedAtLoad() throws Exception {
     Path images = dir.resolve("nan.tif");
     float[] slice = new float[64 * 64];
-    java.util.Arrays.fill(slice, 0.5f);
+    Arrays.fill(slice, 0.5f);
     slice[5 * 64 + 7] = Float.NaN;
     slice[9 * 64 + 1] = Float.POSITIVE_INFINITY;
     StackWriter.writeFloatTiff(images, 64, 64, List.of(new float[64 * 64], slice));

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,8 +57,8 @@ class OwnDataTest {
     RunConfig c = ConfigLoader.load(Path.of("config/custom-example.yaml"));
     assertEquals(3, c.model().classes());
     assertEquals(3, c.model().channels());
-    assertEquals(java.util.List.of(0, 128, 255), c.data().classes().values());
-    assertEquals(java.util.List.of("background", "membrane", "cell"), c.data().classes().names());
+    assertEquals(List.of(0, 128, 255), c.data().classes().values());
+    assertEquals(List.of("background", "membrane", "cell"), c.data().classes().names());
   }
 
   @Test

@@ -19,6 +19,7 @@ import org.unettf.data.OverlapTile;
 import org.unettf.io.ImageStack;
 import org.unettf.io.StackReader;
 import org.unettf.model.Tensors;
+import org.unettf.numerics.Mirror;
 import org.unettf.train.TrainingGraph;
 
 /**
@@ -47,7 +48,7 @@ class RebuiltPredictorTest {
 
     ImageStack volume = StackReader.readImages(TestData.volume(), "x", s -> { });
     int edge = 188 + 16 * 3;
-    float[] tile = org.unettf.numerics.Mirror.crop(volume.slice(3), 512, 512, 40, 70, edge, edge);
+    float[] tile = Mirror.crop(volume.slice(3), 512, 512, 40, 70, edge, edge);
     float[] exported;
     try (SavedModelBundle bundle = SavedModelBundle.load(fixed.toString(), "serve");
         TFloat32 in = Tensors.floats(tile, 1, edge, edge, 1);

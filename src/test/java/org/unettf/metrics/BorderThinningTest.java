@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.unettf.numerics.ConnectedComponents;
 import org.unettf.numerics.ConnectedComponents.Labelling;
+import org.unettf.numerics.ConnectedComponents;
 import org.unettf.numerics.GaussianBlur;
 
 /**
@@ -81,7 +82,7 @@ class BorderThinningTest {
     assertEquals(102.0 / 181, unthinned(truth, predicted, 7, 3).vRand(), 1e-12);
     Labelling thin = BorderThinning.thin(predicted, 7, 3);
     assertEquals(1, thin.count());
-    assertTrue(java.util.Arrays.stream(thin.labels()).allMatch(l -> l == 1));
+    assertTrue(Arrays.stream(thin.labels()).allMatch(l -> l == 1));
     assertEquals(2.0 / 3, thinned(truth, predicted, 7, 3).vRand(), 1e-12);
     assertEquals(0.0, thinned(truth, predicted, 7, 3).vInfo(), 1e-12);
   }

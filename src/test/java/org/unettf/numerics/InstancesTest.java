@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -68,7 +69,7 @@ class InstancesTest {
   void aWeakLineInsideACellIsRemoved() {
     Labelling l = Instances.segment(wall(0.9f, 0.9f, 0.9f, 0.9f, 0.9f), 9, 5, TINY);
     assertEquals(1, l.count());
-    assertTrue(java.util.Arrays.stream(l.labels()).allMatch(v -> v == 1));
+    assertTrue(Arrays.stream(l.labels()).allMatch(v -> v == 1));
   }
 
   /**
@@ -160,9 +161,9 @@ class InstancesTest {
     assertEquals(v[9], v[w * h + 9]);
     assertNotEquals(v[0], v[9]);
     for (int z = 0; z < 2; z++) {
-      float[] slice = java.util.Arrays.copyOfRange(volume, z * w * h, (z + 1) * w * h);
+      float[] slice = Arrays.copyOfRange(volume, z * w * h, (z + 1) * w * h);
       int[] flat = Instances.segment(slice, w, h, TINY).labels();
-      assertSamePartition(flat, java.util.Arrays.copyOfRange(v, z * w * h, (z + 1) * w * h));
+      assertSamePartition(flat, Arrays.copyOfRange(v, z * w * h, (z + 1) * w * h));
     }
   }
 
@@ -176,7 +177,7 @@ class InstancesTest {
     int w = 10;
     int h = 5;
     float[] volume = new float[w * h * 2];
-    java.util.Arrays.fill(volume, 1);
+    Arrays.fill(volume, 1);
     for (int y = 0; y < h; y++) {
       volume[w * h + y * w + 6] = 0;
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import org.unettf.io.ImageStack;
 import org.unettf.io.LabelStack;
 import org.unettf.io.StackReader;
@@ -41,7 +42,7 @@ public final class InstancesTuning {
     }
     for (Parameters p : grid) {
       int[][] segments = new int[n][];
-      java.util.stream.IntStream.range(0, n).parallel().forEach(i ->
+      IntStream.range(0, n).parallel().forEach(i ->
           segments[i] = Instances.segment(cells.slices()[first + i], labels.width(), labels.height(), p).labels());
       Evaluation.SegmentScores s = Evaluation.segments(truth, segments, labels.width(), labels.height());
       System.out.printf(Locale.ROOT, "%-4.2f %-11s %-5.3f %-4.1f %4d %4d %4.2f %4.2f  V_rand %.5f  V_info %.5f  mean %.5f%n",

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.Augmenter;
@@ -21,8 +23,8 @@ class TowerTest {
         + "momentum: 0.9}\nruntime: {replicas: " + replicas + "}\n");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"cross_entropy", "dice", "cross_entropy_dice"})
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"cross_entropy", "dice", "cross_entropy_dice"})
   void twoTowersOfOneEqualOneTowerOfTwo(String loss) {
     RunConfig single = config(1, loss);
     RunConfig towers = config(2, loss);
