@@ -24,12 +24,14 @@ import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.io.AtomicFiles;
 import org.unettf.io.StackReader;
 import org.unettf.io.StackWriter;
 
 /** Every bad input gets one clear line, its exit code, and leaves no run folder behind. */
+@Isbi
 class BadInputTest {
   @TempDir
   Path dir;

@@ -9,15 +9,17 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.ModelConfig;
+import org.unettf.config.RunConfig;
 import org.unettf.model.Flops;
 import org.unettf.model.Tuning;
-import org.unettf.config.RunConfig;
 import org.unettf.train.RunInfo;
 
 /** {@code bench} on a tiny network: every figure the README quotes is there and hangs together. */
+@Isbi
 class BenchTest {
   @Test
   void benchReportsTheNetworkAgainstAnInterleavedMatmul(@TempDir Path dir) throws Exception {

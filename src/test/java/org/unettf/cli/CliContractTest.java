@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.io.StackWriter;
 
@@ -25,6 +26,7 @@ import org.unettf.io.StackWriter;
  * checked before any work, and bad input of any kind ends in one line that says what was expected
  * and what was found, leaving every output as it was.
  */
+@Isbi
 class CliContractTest {
   private static final Path BUNDLED = Path.of("savedmodel", "isbi2012", "1");
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.data.Normalization;
 import org.unettf.error.ExitCode;
@@ -32,6 +33,7 @@ import org.unettf.train.TrainingGraph;
  * end in one line and exit 5, and what was written before stays intact. Mounting needs root (CI
  * runs as root); elsewhere the test says so and is skipped.
  */
+@Isbi
 class DiskFullTest {
   private static Path disk;
   private static Path run;

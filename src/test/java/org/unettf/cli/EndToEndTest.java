@@ -28,6 +28,7 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.ModelConfig;
 import org.unettf.config.RuntimeConfig;
@@ -42,6 +43,7 @@ import org.unettf.train.RunInfo;
 
 /** The user's path through the real CLI: train, predict, evaluate, export. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Isbi
 class EndToEndTest {
   Path dir;
   Path run;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RuntimeConfig;
 import org.unettf.data.OverlapTile;
@@ -24,6 +25,7 @@ import org.unettf.numerics.Instances;
 import org.unettf.train.RunInfo;
 
 /** evaluate scores the model's cells as objects, and a label stack made elsewhere the same way. */
+@Isbi
 class EvaluateCellsTest {
   @TempDir
   Path dir;

@@ -33,6 +33,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.types.TFloat32;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.io.ImageStack;
 import org.unettf.io.Npy;
@@ -43,6 +44,7 @@ import org.unettf.train.RunInfo;
 
 /** export --format onnx, predict and evaluate through ONNX Runtime, and a bioimage.io package with both weights. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Isbi
 class OnnxCommandsTest {
   Path dir;
   Path run;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.unettf.Isbi;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.RunConfig;
 import org.unettf.data.TrainingSet;
@@ -25,6 +26,7 @@ import org.unettf.train.RunInfo;
  * sizes paired with masks by name, three classes, same padding, cross-entropy + Dice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Isbi
 class OwnDataTest {
   Path dir;
   Path data;

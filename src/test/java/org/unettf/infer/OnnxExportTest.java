@@ -33,6 +33,7 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.ClassMap;
 import org.unettf.config.ConfigLoader;
@@ -54,6 +55,7 @@ import org.unettf.train.TrainingGraph;
  * briefly trained checkpoint gives TensorFlow, on real ISBI crops of several sizes in batches.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Isbi
 class OnnxExportTest {
   /** The agreement asked of ONNX Runtime against TensorFlow. */
   private static final float TOLERANCE = 1e-4f;

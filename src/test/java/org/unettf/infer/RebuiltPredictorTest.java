@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.types.TFloat32;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.ClassMap;
 import org.unettf.config.RunConfig;
@@ -26,6 +27,7 @@ import org.unettf.train.TrainingGraph;
  * Exports hold the plain graph; predict runs the same network rebuilt in the form this runtime
  * runs fastest, from the export's variables. Both must give the SavedModel's own answer.
  */
+@Isbi
 class RebuiltPredictorTest {
   private static final RuntimeConfig FP32_CPU = new RuntimeConfig(0, 0, "cpu", 1, RuntimeConfig.Precision.FP32, true);
 

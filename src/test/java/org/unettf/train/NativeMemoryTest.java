@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.Augmenter;
@@ -16,6 +17,7 @@ import org.unettf.data.TrainingSet;
 import org.unettf.data.TrainingStream;
 
 /** TF tensors are closed as they go: 200 steps leave resident memory where it was. */
+@Isbi
 class NativeMemoryTest {
   /**
    * Resident memory outside the Java heap and the JVM's own areas: TensorFlow's tensors and

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.Augmenter;
@@ -17,6 +18,7 @@ import org.unettf.data.TrainingSet;
 import org.unettf.model.Sessions;
 
 /** In-graph data parallelism: two towers of batch 1 make the update one tower of batch 2 makes. */
+@Isbi
 class TowerTest {
   private static RunConfig config(int replicas, String loss) {
     return TestData.tinyConfig("train: {batch: 2, loss: " + loss + ", optimizer: momentum, learning_rate: 0.05, "

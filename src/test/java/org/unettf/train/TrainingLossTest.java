@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.Augmenter;
@@ -17,6 +18,7 @@ import org.unettf.data.TrainingSet;
  * probabilities the step's graph produced: the paper's weighted cross-entropy (eq. 1), soft
  * Dice, or their sum, over the whole batch and across towers.
  */
+@Isbi
 class TrainingLossTest {
   @ParameterizedTest
   @ValueSource(strings = {"cross_entropy", "dice", "cross_entropy_dice"})

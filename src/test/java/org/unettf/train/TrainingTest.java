@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.Event;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.OverlapTile;
@@ -28,6 +29,7 @@ import org.unettf.metrics.Evaluation;
 
 /** A short real training on ISBI crops with a tiny network, and what it leaves behind. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Isbi
 class TrainingTest {
   Path dir;
   RunConfig config;
