@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.unettf.error.ExitCode;
 import org.unettf.infer.RunExport;
+import org.unettf.error.UserError;
+import org.unettf.train.CrossValidation;
 import org.unettf.train.StopRequest;
 import org.unettf.train.Trainer;
 import org.unettf.train.TrainingRun;
@@ -27,12 +29,30 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing run folder of the same name.")
   boolean overwrite;
 
+  @Option(names = "--folds", paramLabel = "K",
+      description = "Cross-validate: K runs, each validating on another contiguous block of the slices, and the mean "
+          + "and spread of their scores in OUTPUT_DIR/<name>-folds.json.")
+  Integer folds;
+
   @Override
   public Integer call() {
+    if (folds != null && (config == null || resume != null)) {
+      throw UserError.config("--folds: give a CONFIG and no --resume (running it again resumes its folds)");
+    }
     StopRequest stop = new StopRequest();
     Signals.onInterrupt(stop);
-    TrainingRun.Result result = new TrainingRun(main.out, System.console() != null, stop, RunExport::models)
-        .run(new TrainingRun.Request(config, resume, overwrite));
+    TrainingRun training = new TrainingRun(main.out, System.console() != null, stop, RunExport::models);
+    if (folds != null) {
+      CrossValidation.Result cv = CrossValidation.run(config, folds, training, main.out);
+      if (cv.summary() == null) {
+        main.out.println("stopped by " + stop.signal() + "; run the same command again to resume the folds");
+        return "SIGTERM".equals(stop.signal()) ? ExitCode.TERMINATED.code : ExitCode.INTERRUPTED.code;
+      }
+      main.out.println(CrossValidation.table(cv));
+      main.out.println("wrote " + cv.summary());
+      return 0;
+    }
+    TrainingRun.Result result = training.run(new TrainingRun.Request(config, resume, overwrite));
     Trainer.Outcome outcome = result.outcome();
     if (outcome.status() == Trainer.Status.INTERRUPTED) {
       main.out.println("stopped by " + stop.signal() + " at step " + outcome.step() + "; checkpoint written to "

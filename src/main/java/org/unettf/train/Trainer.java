@@ -75,7 +75,8 @@ public final class Trainer {
           new Augmenter(config.augment(), config.tile().size(), config.outputTile()), seed, train.batch(),
           train.shuffleBuffer(), train.loaderThreads(), train.prefetch(), step * train.batch());
       Path lastCheckpoint = resume.orElse(null);
-      Evaluation.Report lastReport = null;
+      // A run resumed at its end has no step left to validate after; its weights are scored once.
+      Evaluation.Report lastReport = step >= total ? validator.validate(graph).report() : null;
       Totals totals = new Totals();
       try (Dataset.Cursor<List<Sample>> cursor = stream.cursor()) {
         List<Sample> first = cursor.next();

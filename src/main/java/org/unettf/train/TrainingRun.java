@@ -72,6 +72,16 @@ public final class TrainingRun {
     } else {
       cfg = ConfigLoader.load(request.config());
     }
+    return train(cfg, run, checkpoint, request.overwrite());
+  }
+
+  /** A new run of {@code cfg}. */
+  public Result run(RunConfig cfg, boolean overwrite) {
+    return train(cfg, null, Optional.empty(), overwrite);
+  }
+
+  private Result train(RunConfig cfg, RunDirectory existing, Optional<Path> checkpoint, boolean overwrite) {
+    RunDirectory run = existing;
     Sessions.checkDevice(cfg.runtime());
     Memory.checkTraining(cfg.model(), cfg.tile().size(), cfg.train().batch(), cfg.runtime().device(),
         Memory.availableBytes());
@@ -81,7 +91,7 @@ public final class TrainingRun {
       Path root = cfg.output().runDirectory(LocalDateTime.now());
       RunConfig resolved = new RunConfig(cfg.model(), cfg.data(), cfg.tile(), cfg.weights(), cfg.augment(), cfg.train(),
           new OutputConfig(cfg.output().dir(), root.getFileName().toString()), cfg.runtime());
-      run = RunDirectory.create(root, request.overwrite(), staged -> writeRunFiles(staged, resolved, data));
+      run = RunDirectory.create(root, overwrite, staged -> writeRunFiles(staged, resolved, data));
       cfg = resolved;
     }
     notices.forEach(out::println);
