@@ -66,45 +66,69 @@ public record Architecture(ModelConfig spec, int input, List<Layer> layers) {
     if (input <= 0 || (!valid && input % spec.alignment() != 0)) {
       return Optional.empty();
     }
-    int shrink = valid ? 2 : 0;
-    List<Layer> layers = new ArrayList<>();
-    long edge = input;
-    int channels = spec.channels();
+    Walk walk = new Walk(input, spec.channels(), valid ? 2 : 0);
     for (int level = 0; level < spec.depth(); level++) {
-      if (level > 0) {
-        if (edge % 2 != 0) {
-          return Optional.empty();
-        }
-        layers.add(new Layer(Kind.POOL, level, edge, edge / 2, channels, channels));
-        edge /= 2;
+      if (level > 0 && !walk.pool(level)) {
+        return Optional.empty();
       }
-      int out = spec.filtersAt(level);
-      for (int conv = 0; conv < 2; conv++) {
-        if (edge - shrink <= 0) {
-          return Optional.empty();
-        }
-        layers.add(new Layer(Kind.CONV3, level, edge, edge - shrink, channels, out));
-        edge -= shrink;
-        channels = out;
+      if (!walk.doubleConv(level, spec.filtersAt(level))) {
+        return Optional.empty();
       }
     }
     for (int level = spec.depth() - 2; level >= 0; level--) {
-      int out = spec.filtersAt(level);
-      layers.add(new Layer(Kind.UP_CONV, level, edge, 2 * edge, channels, out));
-      edge *= 2;
-      layers.add(new Layer(Kind.CONCAT, level, edge, edge, out, 2 * out));
-      channels = 2 * out;
-      for (int conv = 0; conv < 2; conv++) {
-        if (edge - shrink <= 0) {
-          return Optional.empty();
-        }
-        layers.add(new Layer(Kind.CONV3, level, edge, edge - shrink, channels, out));
-        edge -= shrink;
-        channels = out;
+      walk.up(level, spec.filtersAt(level));
+      if (!walk.doubleConv(level, spec.filtersAt(level))) {
+        return Optional.empty();
       }
     }
-    layers.add(new Layer(Kind.CONV1, 0, edge, edge, channels, spec.classes()));
-    return Optional.of(new Architecture(spec, input, List.copyOf(layers)));
+    walk.add(Kind.CONV1, 0, walk.edge, walk.channels, spec.classes());
+    return Optional.of(new Architecture(spec, input, List.copyOf(walk.layers)));
+  }
+
+  /** The walk down and up the network: the edge and channels so far, and the layers passed. */
+  private static final class Walk {
+    final List<Layer> layers = new ArrayList<>();
+    final int shrink;
+    long edge;
+    int channels;
+
+    Walk(long edge, int channels, int shrink) {
+      this.edge = edge;
+      this.channels = channels;
+      this.shrink = shrink;
+    }
+
+    void add(Kind kind, int level, long outEdge, int in, int out) {
+      layers.add(new Layer(kind, level, edge, outEdge, in, out));
+      edge = outEdge;
+      channels = out;
+    }
+
+    /** 2×2 max-pooling, which needs an even edge. */
+    boolean pool(int level) {
+      if (edge % 2 != 0) {
+        return false;
+      }
+      add(Kind.POOL, level, edge / 2, channels, channels);
+      return true;
+    }
+
+    /** Two 3×3 convolutions to {@code out} channels, each losing {@code shrink} px while any are left. */
+    boolean doubleConv(int level, int out) {
+      for (int conv = 0; conv < 2; conv++) {
+        if (edge - shrink <= 0) {
+          return false;
+        }
+        add(Kind.CONV3, level, edge - shrink, channels, out);
+      }
+      return true;
+    }
+
+    /** The up-convolution to {@code out} channels, then the skip connection beside it. */
+    void up(int level, int out) {
+      add(Kind.UP_CONV, level, 2 * edge, channels, out);
+      add(Kind.CONCAT, level, edge, out, 2 * out);
+    }
   }
 
   /** The output edge. */
