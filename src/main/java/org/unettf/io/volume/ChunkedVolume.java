@@ -6,7 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
@@ -47,6 +49,31 @@ abstract class ChunkedVolume extends AbstractWritableVolume {
 
   /** The file contents for a chunk whose clipped values are in {@code clipped}, in {@link #order}. */
   abstract byte[] encode(long[] index, ByteBuffer clipped);
+
+  /**
+   * Resuming adds chunks to those written before, so an output found in place must have the layout
+   * asked for. {@code typeKey} names the type as the format's metadata does; {@code codecDifference}
+   * is the format's wording of how its stored codec differs, or null where it does not.
+   */
+  void requireLayout(ChunkGrid wantedGrid, DType wantedType, String typeKey, String codecDifference) {
+    List<String> differences = new ArrayList<>();
+    if (!Arrays.equals(grid.shape(), wantedGrid.shape())) {
+      differences.add("shape " + Arrays.toString(grid.shape()) + ", not " + Arrays.toString(wantedGrid.shape()));
+    }
+    if (!Arrays.equals(grid.chunks(), wantedGrid.chunks())) {
+      differences.add("chunks " + Arrays.toString(grid.chunks()) + ", not " + Arrays.toString(wantedGrid.chunks()));
+    }
+    if (dtype != wantedType) {
+      differences.add(typeKey + " " + dtype + ", not " + wantedType);
+    }
+    if (codecDifference != null) {
+      differences.add(codecDifference);
+    }
+    if (!differences.isEmpty()) {
+      throw UserError.output(describe + " exists with " + String.join(", ", differences)
+          + "; overwrite it or choose another path");
+    }
+  }
 
   Path chunkFile(long[] index) {
     return dir.resolve(chunkKey(index));
