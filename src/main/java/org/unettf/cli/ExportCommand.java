@@ -1,5 +1,7 @@
 package org.unettf.cli;
 
+import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,13 +11,18 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.RunConfig;
-import org.unettf.error.UserError;
+import org.unettf.data.OverlapTile;
 import org.unettf.data.Slice;
 import org.unettf.data.TrainingSet;
+import org.unettf.error.UserError;
 import org.unettf.infer.BioImageIo;
 import org.unettf.infer.Exporter;
 import org.unettf.infer.ModelCard;
+import org.unettf.infer.OnnxExporter;
+import org.unettf.infer.RunExport;
+import org.unettf.numerics.Mirror;
 import org.unettf.train.Checkpoints;
+import org.unettf.train.Provenance;
 import org.unettf.train.RunDirectory;
 import org.unettf.train.RunInfo;
 import picocli.CommandLine.Command;
@@ -23,7 +30,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Export a run's checkpoint as a SavedModel in TF Serving's versioned layout.")
+    description = "Export a run's checkpoint as a SavedModel in TF Serving's versioned layout, as an ONNX model, or as a "
+        + "bioimage.io package.")
 final class ExportCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
@@ -35,7 +43,9 @@ final class ExportCommand implements Callable<Integer> {
       description = "best, latest, or a step: step-1000 (or its folder name step-0001000) (default: ${DEFAULT-VALUE}; latest when the run has no best).")
   String checkpoint;
 
-  @Option(names = "--output", paramLabel = "DIR", description = "TF Serving base folder (default: RUN/savedmodel/unet).")
+  @Option(names = "--output", paramLabel = "PATH",
+      description = "savedmodel: TF Serving base folder (default: RUN/savedmodel/unet); onnx: the .onnx file (default: "
+          + "RUN/onnx/<run>.onnx); bioimageio: the .zip (default: RUN/bioimageio/<run>.zip).")
   Path output;
 
   @Option(names = "--model-version", paramLabel = "N",
@@ -47,8 +57,14 @@ final class ExportCommand implements Callable<Integer> {
   Integer tile;
 
   @Option(names = "--format", defaultValue = "savedmodel", paramLabel = "FORMAT",
-      description = "savedmodel (TF Serving layout) or bioimageio (a model package zip; default: ${DEFAULT-VALUE}).")
+      description = "savedmodel (TF Serving layout), onnx (one .onnx file for ONNX Runtime) or bioimageio (a model "
+          + "package zip with SavedModel and ONNX weights); default: ${DEFAULT-VALUE}.")
   String format;
+
+  @Option(names = "--opset", paramLabel = "N",
+      description = "onnx, bioimageio: the ONNX opset, " + OnnxExporter.MIN_OPSET + " to " + OnnxExporter.MAX_OPSET
+          + " (default: " + OnnxExporter.DEFAULT_OPSET + ").")
+  Integer opset;
 
   @Option(names = "--name", paramLabel = "TEXT", description = "bioimageio: the model's name (default: from the run).")
   String name;
@@ -62,9 +78,14 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!format.equals("savedmodel") && !format.equals("bioimageio")) {
-      throw UserError.config("--format: expected savedmodel or bioimageio, found '" + format + "'");
+    if (!List.of("savedmodel", "onnx", "bioimageio").contains(format)) {
+      throw UserError.config("--format: expected savedmodel, onnx or bioimageio, found '" + format + "'");
     }
+    if (opset != null && format.equals("savedmodel")) {
+      throw UserError.config("--opset: for --format onnx or bioimageio, found it with --format savedmodel");
+    }
+    int onnxOpset = opset != null ? opset : OnnxExporter.DEFAULT_OPSET;
+    OnnxExporter.checkOpset(onnxOpset);
     if (version != null && version < 1) {
       throw UserError.config("--model-version: expected a number ≥ 1, found " + version);
     }
@@ -84,21 +105,14 @@ final class ExportCommand implements Callable<Integer> {
     };
     Path base = output != null ? output : dir.savedModels();
     int v = version != null ? version : Exporter.nextVersion(base);
-    Map<String, Object> provenance = new LinkedHashMap<>();
-    provenance.put("run", run.toString());
-    provenance.put("checkpoint", chosen.getFileName().toString());
-    provenance.put("steps", Checkpoints.state(chosen).step());
-    provenance.put("unet_tf", RunInfo.version());
-    provenance.put("git_commit", RunInfo.gitCommit());
-    ModelCard card = ModelCard.of(cfg.model(), cfg.data().classes(), RunInfo.normalization(dir.info()), provenance)
-        .withPrior(cfg.weights().calibrate() && cfg.weights().classBalance() ? RunInfo.classWeights(dir.info()) : null);
+    ModelCard card = RunExport.card(cfg, dir, chosen);
     if (tile != null) {
       if (!cfg.model().acceptsInput(tile)) {
         throw UserError.config("--tile: expected a size the network accepts (nearest valid sizes: "
             + cfg.model().validInputsNear(tile).stream().map(String::valueOf).collect(Collectors.joining(", "))
             + "), found " + tile);
       }
-      int smallest = org.unettf.data.OverlapTile.inputSize(cfg.model(), cfg.model().alignment(), Integer.MAX_VALUE);
+      int smallest = OverlapTile.inputSize(cfg.model(), cfg.model().alignment(), Integer.MAX_VALUE);
       if (tile < smallest) {
         // Tiles must step by the pooling grid, so their outputs must span at least one step of it.
         throw UserError.config("--tile: " + tile + " px tiles give outputs narrower than the network's pooling grid ("
@@ -107,7 +121,15 @@ final class ExportCommand implements Callable<Integer> {
       card = card.withFixedTile(tile);
     }
     if (format.equals("bioimageio")) {
-      return exportPackage(dir, cfg, card, chosen);
+      return exportPackage(dir, cfg, card, chosen, onnxOpset);
+    }
+    if (format.equals("onnx")) {
+      Path file = output != null ? output : dir.root().resolve("onnx").resolve(dir.root().getFileName() + ".onnx");
+      OnnxExporter.export(card, Checkpoints.prefix(chosen), file, OnnxExporter.Variant.SERVING_DEFAULT, onnxOpset,
+          cfg.runtime());
+      main.out.println("exported " + chosen + " as ONNX (opset " + onnxOpset + ") to " + file);
+      main.out.println("predict with it: unet-tf predict --model " + file + " --input IMAGES --output FILE");
+      return 0;
     }
     Path target = Exporter.export(card, Checkpoints.prefix(chosen), base, v, cfg.runtime());
     main.out.println("exported " + chosen + " to " + target);
@@ -116,7 +138,7 @@ final class ExportCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int exportPackage(RunDirectory dir, RunConfig cfg, ModelCard card, Path checkpoint) {
+  private int exportPackage(RunDirectory dir, RunConfig cfg, ModelCard card, Path checkpoint, int onnxOpset) {
     Path target = output != null ? output
         : dir.root().resolve("bioimageio").resolve(dir.root().getFileName() + ".zip");
     TrainingSet data = TrainingSet.load(cfg, dir.weightMaps(), s -> { });
@@ -124,16 +146,16 @@ final class ExportCommand implements Callable<Integer> {
     int edge = Math.max(BioImageIo.testEdge(card.model()), Math.min(256, Math.min(slice.width(), slice.height())));
     int x0 = (slice.width() - edge) / 2;
     int y0 = (slice.height() - edge) / 2;
-    float[] test = org.unettf.numerics.Mirror.crop(slice.image(), slice.width(), slice.height(), slice.channels(), x0, y0,
+    float[] test = Mirror.crop(slice.image(), slice.width(), slice.height(), slice.channels(), x0, y0,
         edge, edge);
     String metrics = "";
     if (Files.isRegularFile(dir.metrics())) {
       try {
-        var json = RunInfo.gson().fromJson(Files.readString(dir.metrics()), com.google.gson.JsonObject.class);
+        var json = RunInfo.gson().fromJson(Files.readString(dir.metrics()), JsonObject.class);
         metrics = String.format("On the run's validation slices %s: pixel accuracy %.4f, pixel error %.4f, V_rand %.4f, "
             + "V_info %.4f.", data.validation().stream().map(Slice::index).toList(), json.get("pixel_accuracy").getAsDouble(),
             json.get("pixel_error").getAsDouble(), json.get("v_rand").getAsDouble(), json.get("v_info").getAsDouble());
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         metrics = "";
       }
     }
@@ -147,7 +169,7 @@ final class ExportCommand implements Callable<Integer> {
         "Images " + cfg.data().images() + " and labels " + cfg.data().labels() + "; trained on slices "
             + data.train().stream().map(Slice::index).toList() + ".",
         metrics);
-    BioImageIo.write(card, Checkpoints.prefix(checkpoint), about, test, edge, edge, cfg.runtime(), target);
+    BioImageIo.write(card, Checkpoints.prefix(checkpoint), about, test, edge, edge, onnxOpset, cfg.runtime(), target);
     main.out.println("exported " + checkpoint + " as a bioimage.io model package: " + target);
     return 0;
   }

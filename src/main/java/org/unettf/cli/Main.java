@@ -9,6 +9,7 @@ import org.unettf.error.ExitCode;
 import org.unettf.error.Messages;
 import org.unettf.error.UserError;
 import org.unettf.model.Sessions;
+import org.unettf.train.Provenance;
 import org.unettf.train.RunInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -105,7 +106,7 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"unet-tf " + RunInfo.version() + " (commit " + RunInfo.gitCommit() + ")",
+      return new String[] {"unet-tf " + Provenance.version() + " (commit " + Provenance.commit() + ")",
           "TensorFlow " + Sessions.TensorFlowVersion.VERSION, "Java " + System.getProperty("java.runtime.version")};
     }
   }

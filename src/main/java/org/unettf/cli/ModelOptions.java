@@ -6,10 +6,11 @@ import org.unettf.data.OverlapTile;
 import org.unettf.error.UserError;
 import picocli.CommandLine.Option;
 
-/** The options of the commands that run a SavedModel over slices: which model, how to tile, where to run. */
+/** The options of the commands that run a model over slices: which model, how to tile, where to run. */
 final class ModelOptions {
-  @Option(names = "--model", paramLabel = "DIR",
-      description = "SavedModel folder or TF Serving base folder (default: the bundled savedmodel/isbi2012).")
+  @Option(names = "--model", paramLabel = "PATH",
+      description = "SavedModel folder, TF Serving base folder, or .onnx file from export --format onnx, run by ONNX "
+          + "Runtime on the CPU (default: the bundled savedmodel/isbi2012).")
   Path model;
 
   @Option(names = "--tta", defaultValue = "1",
@@ -22,7 +23,7 @@ final class ModelOptions {
   @Option(names = "--batch", defaultValue = "1", description = "Tiles per batch (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--threads", description = "TensorFlow intra-op threads (default: one per core).")
+  @Option(names = "--threads", description = "TensorFlow's (or ONNX Runtime's) intra-op threads (default: one per core).")
   int threads;
 
   @Option(names = "--device", description = "auto, cpu or gpu:N (default: ${DEFAULT-VALUE}).", defaultValue = "auto")

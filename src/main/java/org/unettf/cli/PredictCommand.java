@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = {"Segment a volume, stack, slice or folder of slices with a SavedModel, block by block.",
+    description = {"Segment a volume, stack, slice or folder of slices with a SavedModel or an ONNX model, block by block.",
         "Inputs: in.zarr/raw, in.n5/raw, in.h5:/raw, stack.tif, a folder of TIFF/PNG slices, a PNG.",
         "Outputs: OUT.zarr or OUT.n5 (a group of probabilities and masks, resumable), or OUT.tif."})
 final class PredictCommand implements Callable<Integer> {

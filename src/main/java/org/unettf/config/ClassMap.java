@@ -1,5 +1,6 @@
 package org.unettf.config;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ public record ClassMap(List<Integer> values, List<String> names) {
   /** Class index per mask value 0..max, −1 for values that map to no class. */
   public int[] lookup(int max) {
     int[] table = new int[max + 1];
-    java.util.Arrays.fill(table, -1);
+    Arrays.fill(table, -1);
     for (int c = 0; c < values.size(); c++) {
       if (values.get(c) <= max) {
         table[values.get(c)] = c;

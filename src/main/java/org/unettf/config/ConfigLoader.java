@@ -123,42 +123,29 @@ public final class ConfigLoader {
   }
 
   private static ModelConfig model(YamlSection s, int defaultClasses) {
-    int depth = s.integer("depth", 5, 2, 7);
-    int filters = s.integer("filters", 64, 1, 1024);
-    Padding padding = s.choice("padding", Padding.VALID, Padding.class);
-    boolean batchNorm = s.bool("batch_norm", false);
-    double dropout = s.number("dropout", 0.0, 0.0, 1.0, true);
-    int classes = s.integer("classes", defaultClasses, 2, 255);
-    int channels = s.integer("channels", 1, 1, 3);
+    int channels = Schema.CHANNELS.read(s);
     if (channels == 2) {
       throw s.invalid("channels", "1 (grey) or 3 (RGB)", "2");
     }
-    return new ModelConfig(depth, filters, padding, batchNorm, dropout, classes, channels);
+    return new ModelConfig(Schema.DEPTH.read(s), Schema.FILTERS.read(s), Schema.PADDING.read(s),
+        Schema.BATCH_NORM.read(s), Schema.DROPOUT.read(s), Schema.CLASSES.read(s, defaultClasses), channels);
   }
 
   private static DataConfig data(YamlSection s) {
-    List<DataConfig.Pair> pairs = new java.util.ArrayList<>();
-    for (YamlSection pair : s.sections("pairs")) {
-      pairs.add(new DataConfig.Pair(pair.path("images", null), pair.path("labels", null)));
-    }
+    List<DataConfig.Pair> pairs = Schema.PAIRS.read(s);
     Path images = null;
     Path labels = null;
     if (pairs.isEmpty()) {
-      images = s.path("images", null);
-      labels = s.path("labels", null);
+      images = Schema.IMAGES.read(s);
+      labels = Schema.LABELS.read(s);
     } else if (s.has("images") || s.has("labels")) {
       throw s.invalid("pairs", "either data.pairs or data.images with data.labels, not both", "both");
     }
-    java.util.LinkedHashMap<Integer, String> named = s.namesByNumber("classes", 0, 65535);
-    ClassMap classes = named == null ? ClassMap.binary()
-        : new ClassMap(List.copyOf(named.keySet()), List.copyOf(named.values()));
-    List<Integer> validation = s.indices("validation_slices");
-    return new DataConfig(images, labels, List.copyOf(pairs), classes, validation);
+    return new DataConfig(images, labels, pairs, Schema.CLASS_MAP.read(s), Schema.VALIDATION_SLICES.read(s));
   }
 
   private static TileConfig tile(YamlSection s, ModelConfig model) {
-    int fallback = model.validInputsNear(572).get(0);
-    int size = s.integer("size", fallback, 1, 4096);
+    int size = Schema.TILE_SIZE.read(s, model.validInputsNear(572).get(0));
     if (!model.acceptsInput(size)) {
       String network = model.padding() == Padding.VALID
           ? "the valid-convolution network of depth " + model.depth()
@@ -171,81 +158,58 @@ public final class ConfigLoader {
   }
 
   private static WeightMapConfig weights(YamlSection s) {
-    double w0 = s.number("w0", 10.0, 0.0, 1000.0, false);
-    double sigma = s.number("sigma", 5.0, 0.1, 100.0, false);
-    boolean balance = s.bool("class_balance", true);
-    boolean calibrate = s.bool("calibrate", true);
-    return new WeightMapConfig(w0, sigma, balance, calibrate);
+    return new WeightMapConfig(Schema.W0.read(s), Schema.SIGMA.read(s), Schema.CLASS_BALANCE.read(s),
+        Schema.CALIBRATE.read(s));
   }
 
   private static AugmentConfig augment(YamlSection s) {
     YamlSection e = s.section("elastic");
-    Elastic elastic = new Elastic(
-        probability(e, 1.0),
-        e.choice("mode", Elastic.Mode.GRID, Elastic.Mode.class),
-        e.number("sigma", 10.0, 0.0, 100.0, false),
-        e.integer("grid", 3, 2, 32),
-        e.number("alpha", 34.0, 0.0, 1000.0, false),
-        e.number("smooth_sigma", 4.0, 0.5, 100.0, false));
     YamlSection r = s.section("rotate");
     YamlSection sh = s.section("shift");
     YamlSection in = s.section("intensity");
     YamlSection n = s.section("noise");
     return new AugmentConfig(
-        elastic,
-        new AugmentConfig.Flip(probability(s.section("flip"), 0.5)),
-        new AugmentConfig.Rotate90(probability(s.section("rotate90"), 0.5)),
-        new AugmentConfig.Rotate(probability(r, 0.0), r.number("max_degrees", 15.0, 0.0, 180.0, false)),
-        new AugmentConfig.Shift(probability(sh, 0.0), sh.number("max_pixels", 0.0, 0.0, 1000.0, false)),
-        new AugmentConfig.Intensity(
-            probability(in, 0.0),
-            in.number("brightness", 0.1, 0.0, 1.0, false),
-            in.number("contrast", 0.1, 0.0, 1.0, true)),
-        new AugmentConfig.Noise(probability(n, 0.0), n.number("sigma", 0.02, 0.0, 1.0, false)));
-  }
-
-  private static double probability(YamlSection s, double fallback) {
-    return s.number("probability", fallback, 0.0, 1.0, false);
+        new Elastic(Schema.ELASTIC_P.read(e), Schema.ELASTIC_MODE.read(e), Schema.ELASTIC_SIGMA.read(e),
+            Schema.ELASTIC_GRID.read(e), Schema.ELASTIC_ALPHA.read(e), Schema.ELASTIC_SMOOTH.read(e)),
+        new AugmentConfig.Flip(Schema.FLIP_P.read(s.section("flip"))),
+        new AugmentConfig.Rotate90(Schema.ROTATE90_P.read(s.section("rotate90"))),
+        new AugmentConfig.Rotate(Schema.ROTATE_P.read(r), Schema.MAX_DEGREES.read(r)),
+        new AugmentConfig.Shift(Schema.SHIFT_P.read(sh), Schema.MAX_PIXELS.read(sh)),
+        new AugmentConfig.Intensity(Schema.INTENSITY_P.read(in), Schema.BRIGHTNESS.read(in), Schema.CONTRAST.read(in)),
+        new AugmentConfig.Noise(Schema.NOISE_P.read(n), Schema.NOISE_SIGMA.read(n)));
   }
 
   private static TrainConfig train(YamlSection s) {
-    int epochs = s.integer("epochs", 0, 0, Integer.MAX_VALUE);
-    if (epochs > 0 && s.has("steps") && s.integer("steps", 0, 0, Integer.MAX_VALUE) > 0) {
+    int epochs = Schema.EPOCHS.read(s);
+    int given = Schema.STEPS.read(s, epochs > 0 ? 0 : Schema.STEPS_DEFAULT);
+    if (epochs > 0 && given > 0) {
       throw s.invalid("epochs", "either train.steps or train.epochs, not both", "both");
     }
-    int steps = epochs > 0 ? 0 : s.integer("steps", 1000, 1, Integer.MAX_VALUE);
-    int batch = s.integer("batch", 1, 1, 1024);
-    TrainConfig.LossKind loss = s.choice("loss", TrainConfig.LossKind.CROSS_ENTROPY, TrainConfig.LossKind.class);
-    Optimizer optimizer = s.choice("optimizer", Optimizer.ADAM, Optimizer.class);
-    double lr = s.number("learning_rate", optimizer == Optimizer.ADAM ? 1e-3 : 1e-2, 1e-9, 10.0, false);
-    double momentum = s.number("momentum", 0.99, 0.0, 1.0, true);
-    List<Integer> decaySteps = s.ascendingIntegers("lr_decay_steps", 1);
-    double decayFactor = s.number("lr_decay_factor", 0.1, 1e-9, 1.0, false);
+    if (epochs == 0 && given == 0) {
+      throw s.invalid("steps", "expected an integer ≥ 1", "0");
+    }
+    int steps = epochs > 0 ? 0 : given;
+    Optimizer optimizer = Schema.OPTIMIZER.read(s);
+    double lr = Schema.LEARNING_RATE.read(s, optimizer == Optimizer.ADAM ? 1e-3 : 1e-2);
+    List<Integer> decaySteps = Schema.LR_DECAY_STEPS.read(s);
     if (!decaySteps.isEmpty() && optimizer == Optimizer.ADAM) {
       // Adam's framework implementation keeps its rate a graph constant; it adapts step sizes itself.
       throw s.invalid("lr_decay_steps", "expected a schedule only with optimizer momentum", "optimizer adam");
     }
-    long seed = s.longValue("seed", 42L);
-    int validateEvery = s.integer("validate_every", 500, 1, Integer.MAX_VALUE);
-    int summaryEvery = s.integer("summary_every", 20, 1, Integer.MAX_VALUE);
-    int imageEvery = s.integer("image_summary_every", 500, 1, Integer.MAX_VALUE);
-    int checkpointEvery = s.integer("checkpoint_every", 500, 1, Integer.MAX_VALUE);
-    int keep = s.integer("keep_checkpoints", 3, 1, 1000);
-    int threads = s.integer("loader_threads", 2, 1, 256);
-    int prefetch = s.integer("prefetch", 2, 1, 256);
-    int shuffle = s.integer("shuffle_buffer", 64, 1, 1 << 20);
     if (!decaySteps.isEmpty() && steps > 0 && decaySteps.get(decaySteps.size() - 1) >= steps) {
       throw s.invalid("lr_decay_steps", "expected steps below train.steps = " + steps, String.valueOf(decaySteps));
     }
-    return new TrainConfig(steps, epochs, batch, loss, optimizer, lr, momentum, decaySteps, decayFactor, seed,
-        validateEvery,
-        summaryEvery, imageEvery, checkpointEvery, keep, threads, prefetch, shuffle);
+    return new TrainConfig(steps, epochs, Schema.BATCH.read(s), Schema.LOSS.read(s), optimizer, lr,
+        Schema.MOMENTUM.read(s), decaySteps, Schema.LR_DECAY_FACTOR.read(s), Schema.SEED.read(s),
+        Schema.VALIDATE_EVERY.read(s), Schema.SUMMARY_EVERY.read(s), Schema.IMAGE_SUMMARY_EVERY.read(s),
+        Schema.CHECKPOINT_EVERY.read(s), Schema.KEEP_CHECKPOINTS.read(s), Schema.LOADER_THREADS.read(s),
+        Schema.PREFETCH.read(s), Schema.SHUFFLE_BUFFER.read(s));
   }
 
   private static OutputConfig output(YamlSection s, String label) {
-    Path dir = s.path("dir", Path.of("runs"));
+    Path dir = Schema.OUTPUT_DIR.read(s);
     String stem = Path.of(label).getFileName().toString().replaceFirst("\\.ya?ml$", "");
-    String name = s.string("name", "{config}-{time}").replace("{config}", stem);
+    String name = Schema.OUTPUT_NAME.read(s).replace("{config}", stem);
     if (name.isEmpty() || name.contains("/") || name.equals("..") || name.equals(".")) {
       throw s.invalid("name", "a plain directory name", "'" + name + "'");
     }
@@ -253,14 +217,11 @@ public final class ConfigLoader {
   }
 
   private static RuntimeConfig runtime(YamlSection s) {
-    int intra = s.integer("intra_op_threads", 0, 0, 1024);
-    int inter = s.integer("inter_op_threads", 0, 0, 1024);
-    String device = s.string("device", "auto").toLowerCase(Locale.ROOT);
+    String device = Schema.DEVICE.read(s).toLowerCase(Locale.ROOT);
     if (!device.matches("auto|cpu|gpu:\\d+")) {
       throw s.invalid("device", "auto, cpu or gpu:N", "'" + device + "'");
     }
-    int replicas = s.integer("replicas", 1, 1, 64);
-    RuntimeConfig.Precision precision = s.choice("precision", RuntimeConfig.Precision.FP32, RuntimeConfig.Precision.class);
-    return new RuntimeConfig(intra, inter, device, replicas, precision, s.bool("winograd", true));
+    return new RuntimeConfig(Schema.INTRA_OP.read(s), Schema.INTER_OP.read(s), device, Schema.REPLICAS.read(s),
+        Schema.PRECISION.read(s), Schema.WINOGRAD.read(s));
   }
 }

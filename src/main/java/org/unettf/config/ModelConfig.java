@@ -5,11 +5,8 @@ import java.util.List;
 
 /**
  * The network's shape: {@code depth} resolution levels (the paper has 5), {@code filters} feature
- * channels at the first level, doubled at each level below.
- *
- * <p>It also owns the network's size arithmetic, which needs no TensorFlow: with valid 3×3
- * convolutions every level loses 4 px, so only some input sizes give an output at all (572 → 388
- * for the paper's network).
+ * channels at the first level, doubled at each level below. Its size arithmetic (which inputs it
+ * takes, what they give, the halo) reads the layers {@link Architecture} lays out.
  */
 public record ModelConfig(
     int depth,
@@ -37,28 +34,7 @@ public record ModelConfig(
 
   /** The output edge for an input edge, or -1 where the network cannot take that input. */
   public int outputSize(int input) {
-    if (padding == Padding.SAME) {
-      return input > 0 && input % alignment() == 0 ? input : -1;
-    }
-    int s = input;
-    for (int level = 0; level < depth - 1; level++) {
-      s -= 4;
-      if (s <= 0 || s % 2 != 0) {
-        return -1;
-      }
-      s /= 2;
-    }
-    s -= 4;
-    if (s <= 0) {
-      return -1;
-    }
-    for (int level = 0; level < depth - 1; level++) {
-      s = 2 * s - 4;
-      if (s <= 0) {
-        return -1;
-      }
-    }
-    return s;
+    return Architecture.of(this, input).map(Architecture::output).orElse(-1);
   }
 
   public boolean acceptsInput(int input) {
@@ -69,6 +45,15 @@ public record ModelConfig(
   public int margin() {
     int input = smallestInput();
     return (input - outputSize(input)) / 2;
+  }
+
+  /**
+   * The context a tile needs on each side of the pixels it predicts: the margin valid
+   * convolutions eat, or, with same padding, one pooling step ({@link #alignment()}) so that the
+   * zeros padding brings in stay out of the kept outputs.
+   */
+  public int halo() {
+    return padding == Padding.SAME ? alignment() : margin();
   }
 
   /** The smallest input the network accepts. */
@@ -113,24 +98,6 @@ public record ModelConfig(
 
   /** Learnable parameters, for the log and the model card. */
   public long parameterCount() {
-    long params = 0;
-    int in = channels;
-    for (int level = 0; level < depth; level++) {
-      int out = filtersAt(level);
-      params += conv(3, in, out) + conv(3, out, out);
-      in = out;
-    }
-    for (int level = depth - 2; level >= 0; level--) {
-      int out = filtersAt(level);
-      params += conv(2, in, out) + conv(3, 2 * out, out) + conv(3, out, out);
-      in = out;
-    }
-    return params + conv(1, in, classes);
-  }
-
-  /** A convolution's kernel plus its bias; batch norm's scale and offset replace a 3×3's bias. */
-  private long conv(int k, int in, int out) {
-    long kernel = (long) k * k * in * out;
-    return batchNorm && k == 3 ? kernel + 2L * out : kernel + out;
+    return Architecture.of(this, smallestInput()).orElseThrow().parameters();
   }
 }

@@ -1,11 +1,17 @@
 package org.unettf.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
 /**
  * How TensorFlow runs: threads (0: one intra-op thread per core), device ({@code auto} uses a GPU
  * when TF finds one, {@code cpu} never does, {@code gpu:N} insists on GPU N), {@code replicas}
  * (in-graph data parallelism: one tower per device, each on an equal share of the batch),
  * {@code precision} ({@code fp32}; {@code bf16} through oneDNN on CPUs with AMX or on GPUs;
- * {@code fp16} on GPUs; {@code auto}: bf16 on a CPU with AMX, fp32 otherwise) and {@code winograd}
+ * {@code fp16} on GPUs; {@code auto}: bf16 on a CPU with bf16 instructions where it proves faster,
+ * fp32 otherwise, see {@code model.Precisions}) and {@code winograd}
  * (whether fp32 training on a CPU may run its widest convolutions by Winograd's algorithm, which
  * rounds differently from a direct convolution).
  */
@@ -19,32 +25,18 @@ public record RuntimeConfig(int intraOpThreads, int interOpThreads, String devic
     AUTO
   }
 
-  /** The precision {@code auto} stands for here: bf16 where the CPU multiplies it in AMX tiles. */
-  public Precision precisionResolved() {
-    if (precision != Precision.AUTO) {
-      return precision;
-    }
-    return !gpu() && CpuFeatures.AMX_BF16 ? Precision.BF16 : Precision.FP32;
-  }
-
-  /** What /proc/cpuinfo says the processor can do. */
-  static final class CpuFeatures {
-    static final boolean AMX_BF16 = flag("amx_bf16");
-
-    private CpuFeatures() {}
-
-    private static boolean flag(String name) {
-      try {
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-          if (line.startsWith("flags")) {
-            return java.util.Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")).contains(name);
-          }
+  /** The flags /proc/cpuinfo gives the processor; empty where there is none (not Linux). */
+  public static List<String> cpuFlags() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("flags")) {
+          return List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
         }
-      } catch (java.io.IOException | RuntimeException ignored) {
-        // Not Linux: no AMX assumed.
       }
-      return false;
+    } catch (IOException | RuntimeException ignored) {
+      // Not Linux: no flags known.
     }
+    return List.of();
   }
 
   public RuntimeConfig(int intraOpThreads, int interOpThreads, String device) {

@@ -10,6 +10,14 @@ package org.unettf.config;
  */
 public record WeightMapConfig(double w0, double sigma, boolean classBalance, boolean calibrate) {
 
+  /**
+   * The class weights to divide out of predicted probabilities: {@code classWeights} where the
+   * loss balanced the classes and {@code calibrate} asks for it, else null (the plain softmax).
+   */
+  public double[] calibration(double[] classWeights) {
+    return calibrate && classBalance ? classWeights : null;
+  }
+
   /** True where the border term contributes anything at all. */
   public boolean borderTerm() {
     return w0 > 0;

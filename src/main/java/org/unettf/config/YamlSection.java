@@ -1,6 +1,5 @@
 package org.unettf.config;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -108,8 +107,8 @@ final class YamlSection {
     if (text.isEmpty()) {
       return fallback;
     }
-    String range = "from " + plain(min) + (maxExclusive ? " up to (not including) " : " to ")
-        + plain(max);
+    String range = "from " + Key.plain(min) + (maxExclusive ? " up to (not including) " : " to ")
+        + Key.plain(max);
     double value;
     try {
       value = Double.parseDouble(text.get().trim());
@@ -189,7 +188,7 @@ final class YamlSection {
    * A mapping from integers to names, in the order written: {@code {0: background, 255: cell}}.
    * Returns null where the key is absent.
    */
-  java.util.LinkedHashMap<Integer, String> namesByNumber(String key, int min, int max) {
+  LinkedHashMap<Integer, String> namesByNumber(String key, int min, int max) {
     known.add(key);
     NodeTuple tuple = entries.get(key);
     if (tuple == null || isNull(tuple.getValueNode())) {
@@ -199,7 +198,7 @@ final class YamlSection {
       throw error(tuple.getValueNode(), qualify(key), "expected a mapping of mask values to class names such as "
           + "{0: membrane, 255: cell}", describe(tuple.getValueNode()));
     }
-    java.util.LinkedHashMap<Integer, String> out = new java.util.LinkedHashMap<>();
+    LinkedHashMap<Integer, String> out = new LinkedHashMap<>();
     for (NodeTuple entry : mapping.getValue()) {
       String text = scalarText(entry.getKeyNode());
       int number;
@@ -370,17 +369,5 @@ final class YamlSection {
 
   private static String rangeText(int min, int max) {
     return max == Integer.MAX_VALUE ? "≥ " + min : "from " + min + " to " + max;
-  }
-
-  /** 10 as "10", 0.25 as "0.25", 1e-9 as "1e-9": never Java's "1.0E-9". */
-  static String plain(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
-    }
-    BigDecimal exact = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-    if (Math.abs(v) >= 1e-3) {
-      return exact.toPlainString();
-    }
-    return exact.unscaledValue() + "e" + (-exact.scale());
   }
 }

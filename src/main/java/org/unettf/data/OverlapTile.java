@@ -216,7 +216,7 @@ public final class OverlapTile {
   private static Tiling tiling(int width, int height, Region region, ModelConfig model, Plan plan) {
     boolean same = model.padding() == ModelConfig.Padding.SAME;
     int alignment = model.alignment();
-    int context = same ? alignment : model.margin();
+    int context = model.halo();
     int gridX = Math.floorDiv(region.x(), alignment) * alignment;
     int gridY = Math.floorDiv(region.y(), alignment) * alignment;
     int edge = same ? Math.max(width, height) : Math.max(region.endX() - gridX, region.endY() - gridY);

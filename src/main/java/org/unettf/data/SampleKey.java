@@ -1,5 +1,6 @@
 package org.unettf.data;
 
+import java.util.Iterator;
 import java.util.SplittableRandom;
 
 /**
@@ -23,7 +24,7 @@ public record SampleKey(int epoch, int index, int slice) {
 
   /** Keys for {@code slices} slices, epoch after epoch without end: slice = index within the epoch. */
   public static Dataset<SampleKey> endless(int slices) {
-    return Dataset.of(() -> new java.util.Iterator<>() {
+    return Dataset.of(() -> new Iterator<>() {
       long position;
 
       @Override

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,7 +228,7 @@ public record TrainingSet(
   public List<Slice> all() {
     List<Slice> all = new ArrayList<>(train);
     all.addAll(validation);
-    all.sort(java.util.Comparator.comparingInt(Slice::index));
+    all.sort(Comparator.comparingInt(Slice::index));
     return all;
   }
 

@@ -1,5 +1,6 @@
 package org.unettf.data;
 
+import java.util.Arrays;
 import org.unettf.numerics.ConnectedComponents;
 import org.unettf.numerics.DistanceTransform;
 
@@ -64,8 +65,8 @@ public final class WeightMap {
     int[][] boxes = boundingBoxes(cells, width);
     float[] d1 = new float[labels.length];
     float[] d2 = new float[labels.length];
-    java.util.Arrays.fill(d1, Float.MAX_VALUE);
-    java.util.Arrays.fill(d2, Float.MAX_VALUE);
+    Arrays.fill(d1, Float.MAX_VALUE);
+    Arrays.fill(d2, Float.MAX_VALUE);
     int grow = (int) Math.ceil(cutoff);
     float cutoff2 = (float) (cutoff * cutoff);
     DistanceTransform.Scratch scratch = new DistanceTransform.Scratch(Math.max(width, height) + 2 * grow + 1);

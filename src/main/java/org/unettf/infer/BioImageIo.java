@@ -22,21 +22,28 @@ import org.tensorflow.types.TFloat32;
 import org.unettf.config.ConfigWriter;
 import org.unettf.config.ModelConfig;
 import org.unettf.config.RuntimeConfig;
+import org.unettf.config.Schema;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
 import org.unettf.io.Npy;
 import org.unettf.io.Pictures;
+import org.unettf.io.StackWriter;
 import org.unettf.model.Sessions;
 import org.unettf.model.Tensors;
 
 /**
- * A bioimage.io model package (model description format 0.5): {@code rdf.yaml}, the zipped
- * SavedModel, a README, a cover and test tensors the package's own model produced. Consumers such
- * as bioimageio.core, ilastik and deepImageJ call {@code serving_default}, so the package's
- * SavedModel takes images of any size and returns maps of the same size.
+ * A bioimage.io model package (model description format 0.5): {@code rdf.yaml}, two weight
+ * formats of one checkpoint (the zipped SavedModel and an ONNX model), a README, a cover and test
+ * tensors the package's own SavedModel produced. Consumers such as bioimageio.core, ilastik and
+ * deepImageJ call one graph on images of any size, so both weights take any size and return maps
+ * of the same size: the SavedModel's {@code serving_default} is its {@code segment} signature, and
+ * the ONNX model is {@link OnnxExporter.Variant#SEGMENT}.
  */
 public final class BioImageIo {
-  public static final String FORMAT_VERSION = "0.5.4";
+  /** The newest model description format, 0.5.7 (bioimageio.spec 0.5.7.x). */
+  public static final String FORMAT_VERSION = "0.5.7";
+  static final String SAVED_MODEL = "savedmodel.zip";
+  static final String ONNX = "model.onnx";
   static final double ABSOLUTE_TOLERANCE = 1e-4;
   static final double RELATIVE_TOLERANCE = 1e-3;
 
@@ -49,23 +56,32 @@ public final class BioImageIo {
 
   /**
    * Writes the package to {@code target} (a .zip), from a checkpoint and a test image (raw
-   * intensities in [0, 1], {@code width×height}).
+   * intensities in [0, 1], {@code width×height}), with ONNX weights of {@code opset}. The test
+   * output comes from the SavedModel in fp32 on the CPU, the most reproducible way to run it; the
+   * ONNX weights must reproduce it within the package's tolerance, or no package is written.
    */
   public static Path write(ModelCard card, String checkpointPrefix, Description about, float[] testImage, int width,
-      int height, RuntimeConfig runtime, Path target) {
+      int height, int opset, RuntimeConfig runtime, Path target) {
+    RuntimeConfig reference = new RuntimeConfig(runtime.intraOpThreads(), runtime.interOpThreads(), "cpu", 1,
+        RuntimeConfig.Precision.FP32, runtime.winograd());
     Path work = null;
     try {
       work = Files.createTempDirectory("unet-tf-bioimageio");
-      Path savedModel = Exporter.export(card, checkpointPrefix, work.resolve("savedmodel"), 1, runtime, true);
+      Path savedModel = Exporter.export(card, checkpointPrefix, work.resolve("savedmodel"), 1, reference, true);
       Path files = Files.createDirectories(work.resolve("package"));
-      zipFolder(savedModel, files.resolve("savedmodel.zip"));
+      zipFolder(savedModel, files.resolve(SAVED_MODEL));
+      Path onnx = OnnxExporter.export(card, checkpointPrefix, files.resolve(ONNX), OnnxExporter.Variant.SEGMENT, opset,
+          reference);
 
       ModelConfig spec = card.model();
       float[] raw = testImage.clone();
       for (int i = 0; i < raw.length; i++) {
         raw[i] *= (float) about.inputMaximum();
       }
-      float[] output = run(savedModel, testImage, width, height, spec.channels(), runtime);
+      float[] output = run(savedModel, testImage, width, height, spec.channels(), reference);
+      try (OnnxPredictor model = OnnxPredictor.open(onnx, reference)) {
+        checkReproduced(output, model.run(testImage, 1, height, width), onnx);
+      }
       Files.write(files.resolve("test_input.npy"), Npy.encode(new long[] {1, height, width, spec.channels()}, raw));
       Files.write(files.resolve("test_output.npy"), Npy.encode(new long[] {1, height, width, spec.classes()}, output));
       float[] foreground = new float[width * height];
@@ -76,9 +92,9 @@ public final class BioImageIo {
       for (int i = 0; i < predicted.length; i++) {
         predicted[i] = (byte) (foreground[i] > 0.5f ? 1 : 0);
       }
-      org.unettf.io.StackWriter.writePng(files.resolve("cover.png"), Pictures.overlay(testImage, predicted, width, height));
+      StackWriter.writePng(files.resolve("cover.png"), Pictures.overlay(testImage, predicted, width, height));
       Files.writeString(files.resolve("README.md"), readme(card, about));
-      Files.writeString(files.resolve("rdf.yaml"), rdf(card, about, files, width, height));
+      Files.writeString(files.resolve("rdf.yaml"), rdf(card, about, files, width, height, opset));
       AtomicFiles.write(target, out -> zipFlat(files, out));
       return target;
     } catch (IOException e) {
@@ -97,15 +113,34 @@ public final class BioImageIo {
     }
   }
 
+  /** Refuses to package weights that miss the test output by more than the rdf's tolerance allows (no element). */
+  private static void checkReproduced(float[] expected, float[] actual, Path weights) {
+    double worst = 0;
+    int mismatched = 0;
+    for (int i = 0; i < expected.length; i++) {
+      double d = Math.abs(expected[i] - actual[i]);
+      worst = Math.max(worst, d);
+      if (d > ABSOLUTE_TOLERANCE + RELATIVE_TOLERANCE * Math.abs(expected[i])) {
+        mismatched++;
+      }
+    }
+    if (expected.length != actual.length || mismatched > 0) {
+      throw UserError.model(String.format("the package's ONNX weights (%s) miss the SavedModel's test output: %d of %d "
+          + "values beyond %.0e + %.0e·|expected|, largest difference %.2e", weights.getFileName(), mismatched,
+          expected.length, ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE, worst));
+    }
+  }
+
   /** The smallest test image edge the package's model takes. */
   public static int testEdge(ModelConfig spec) {
     return InferenceGraph.smallestSegmentEdge(spec);
   }
 
-  static String rdf(ModelCard card, Description about, Path files, int width, int height) throws IOException {
+  static String rdf(ModelCard card, Description about, Path files, int width, int height, int opset)
+      throws IOException {
     ModelConfig spec = card.model();
     int minimum = InferenceGraph.smallestSegmentEdge(spec);
-    int halo = spec.padding() == ModelConfig.Padding.SAME ? spec.alignment() : spec.margin();
+    int halo = spec.halo();
     Map<String, Object> rdf = new LinkedHashMap<>();
     rdf.put("format_version", FORMAT_VERSION);
     rdf.put("type", "model");
@@ -120,7 +155,7 @@ public final class BioImageIo {
     rdf.put("license", "Apache-2.0");
     rdf.put("documentation", "README.md");
     rdf.put("covers", List.of("cover.png"));
-    rdf.put("tags", List.of("unet", "segmentation", "2d", "electron-microscopy", "tensorflow", "unet-tf"));
+    rdf.put("tags", List.of("unet", "segmentation", "2d", "electron-microscopy", "tensorflow", "onnx", "unet-tf"));
     rdf.put("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("id", "image");
@@ -146,14 +181,24 @@ public final class BioImageIo {
     output.put("data", Map.of("type", "float32", "range", List.of(0.0, 1.0)));
     rdf.put("inputs", List.of(input));
     rdf.put("outputs", List.of(output));
-    Map<String, Object> weights = new LinkedHashMap<>(file(files, "savedmodel.zip"));
-    weights.put("tensorflow_version", Sessions.TensorFlowVersion.VERSION);
-    rdf.put("weights", Map.of("tensorflow_saved_model_bundle", weights));
+    Map<String, Object> savedModel = new LinkedHashMap<>(file(files, SAVED_MODEL));
+    savedModel.put("tensorflow_version", Sessions.TensorFlowVersion.VERSION);
+    Map<String, Object> onnx = new LinkedHashMap<>(file(files, ONNX));
+    onnx.put("opset_version", opset);
+    // The spec counts one entry as the original and the others as converted from it; both are written
+    // from the same checkpoint, and the ONNX graph reproduces the SavedModel's test output.
+    onnx.put("parent", "tensorflow_saved_model_bundle");
+    onnx.put("comment", "Written by unet-tf from the same checkpoint as the SavedModel, in plain ONNX operators; it "
+        + "reproduces the SavedModel's test output.");
+    Map<String, Object> weights = new LinkedHashMap<>();
+    weights.put("tensorflow_saved_model_bundle", savedModel);
+    weights.put("onnx", onnx);
+    rdf.put("weights", weights);
     rdf.put("config", Map.of(
         "bioimageio", Map.of("reproducibility_tolerance", List.of(Map.of(
             "absolute_tolerance", ABSOLUTE_TOLERANCE, "relative_tolerance", RELATIVE_TOLERANCE,
             "mismatched_elements_per_million", 0))),
-        "unet_tf", Map.of("model", ConfigWriter.toMap(spec), "provenance", card.provenance(),
+        "unet_tf", Map.of("model", Schema.write(spec), "provenance", card.provenance(),
             "test_tile", List.of(height, width))));
     return ConfigWriter.toYaml(rdf);
   }
@@ -196,6 +241,8 @@ public final class BioImageIo {
             + "convolutions, %,d parameters, trained with unet-tf %s on TensorFlow %s.%n%n", m.depth(), m.filters(),
             m.padding().name().toLowerCase(), m.parameterCount(), card.provenance().getOrDefault("unet_tf", "?"),
             Sessions.TensorFlowVersion.VERSION)
+        + "Weights: a TensorFlow SavedModel (" + SAVED_MODEL + ") and the same network as an ONNX model (" + ONNX
+        + "), either of which gives the test output.\n\n"
         + "Input: a grey image of any size (at least " + InferenceGraph.smallestSegmentEdge(m) + " px a side), raw "
         + "intensities from 0 to " + (long) about.inputMaximum() + ". The model standardises them itself (mean "
         + String.format("%.4f, std %.4f in [0, 1] units) and mirror-pads the image inside the graph, so the output has "

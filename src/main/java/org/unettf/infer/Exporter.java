@@ -21,6 +21,7 @@ import org.unettf.error.Messages;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
 import org.unettf.model.Sessions;
+import org.unettf.model.Tuning;
 
 /**
  * Exports a checkpoint as a SavedModel in TF Serving's layout, {@code base/<version>/}, holding the
@@ -47,7 +48,7 @@ public final class Exporter {
     }
     AtomicFiles.cleanStale(base);
     Path partial = AtomicFiles.partialSibling(target);
-    InferenceGraph inference = new InferenceGraph(card, anySizeDefault);
+    InferenceGraph inference = new InferenceGraph(card, anySizeDefault, Tuning.plain());
     try (Session session = new Session(inference.graph, Sessions.config(runtime))) {
       Files.createDirectories(base);
       session.restore(checkpointPrefix);

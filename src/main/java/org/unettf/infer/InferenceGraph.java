@@ -13,6 +13,7 @@ import org.unettf.config.ModelConfig;
 import org.unettf.model.Layers;
 import org.unettf.model.Loss;
 import org.unettf.model.Mode;
+import org.unettf.model.Tuning;
 import org.unettf.model.UNet;
 
 /**
@@ -35,15 +36,17 @@ final class InferenceGraph {
   final Graph graph;
   final List<Signature> signatures;
 
-  InferenceGraph(ModelCard card, boolean anySizeDefault) {
+  /**
+   * @param tuning {@link Tuning#plain()} for what is exported, which every TensorFlow runs as it is;
+   *     a tuned one for a graph built in-process to run on this very runtime
+   */
+  InferenceGraph(ModelCard card, boolean anySizeDefault, Tuning tuning) {
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
       ModelConfig spec = card.model();
-      // Row halves and up-convolutions as matrix products speed up CPU serving of one image at a time; a GPU
-      // pays only a copy of the small deep layers and a DepthToSpace per up-convolution.
-      UNet net = UNet.build(Layers.restorable(tf).forOneDnnFp32(true), spec, card.normalization());
-      Head segment = segmentHead(tf.withSubScope(SEGMENT), net, spec, card.prior());
+      UNet net = UNet.build(Layers.restorable(tf), spec, card.normalization(), tuning);
+      Head segment = segmentHead(tf.withSubScope(SEGMENT), net, spec, card.calibration());
       if (anySizeDefault) {
         signatures = List.of(segment.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));
       } else {
@@ -51,7 +54,7 @@ final class InferenceGraph {
         Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
             Placeholder.shape(Shape.of(-1, edge, edge, spec.channels())));
         Operand<TFloat32> probabilities = Loss.probabilities(tf.withName("probabilities"),
-            net.logits(image, Mode.INFER, null, null), card.prior());
+            net.logits(image, Mode.INFER, null, null), card.calibration());
         Head fixed = new Head(image, probabilities, labels(tf.withName("labels"), probabilities));
         signatures = List.of(fixed.signature(Signature.DEFAULT_KEY), segment.signature(SEGMENT));
       }
@@ -74,21 +77,21 @@ final class InferenceGraph {
     }
   }
 
-  private static Head segmentHead(Ops s, UNet net, ModelConfig spec, double[] prior) {
+  private static Head segmentHead(Ops s, UNet net, ModelConfig spec, double[] calibration) {
     Placeholder<TFloat32> image = s.withName("image").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, -1, -1, spec.channels())));
     Operand<TInt32> shape = s.shape(image);
     Operand<TInt32> height = s.gather(shape, s.constant(1), s.constant(0));
     Operand<TInt32> width = s.gather(shape, s.constant(2), s.constant(0));
     boolean same = spec.padding() == ModelConfig.Padding.SAME;
-    int context = same ? spec.alignment() : spec.margin();
+    int context = spec.halo();
     Operand<TInt32> paddings = s.stack(List.of(
         s.constant(new int[] {0, 0}),
         s.stack(List.of(s.constant(context), padAfter(s, spec, height, context))),
         s.stack(List.of(s.constant(context), padAfter(s, spec, width, context))),
         s.constant(new int[] {0, 0})));
     Operand<TFloat32> padded = s.mirrorPad(image, paddings, "REFLECT");
-    Operand<TFloat32> full = Loss.probabilities(s, net.logits(padded, Mode.INFER, null, null), prior);
+    Operand<TFloat32> full = Loss.probabilities(s, net.logits(padded, Mode.INFER, null, null), calibration);
     int offset = same ? context : 0;
     Operand<TFloat32> cropped = s.withName("probabilities").slice(full,
         s.constant(new int[] {0, offset, offset, 0}),
@@ -118,8 +121,6 @@ final class InferenceGraph {
 
   /** The smallest edge the segment signature takes: mirror padding must stay inside the image. */
   static int smallestSegmentEdge(ModelConfig spec) {
-    boolean same = spec.padding() == ModelConfig.Padding.SAME;
-    int context = same ? spec.alignment() : spec.margin();
-    return context + spec.alignment();
+    return spec.halo() + spec.alignment();
   }
 }

@@ -6,30 +6,36 @@ import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.google.gson.ToNumberPolicy;
+import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.unettf.config.ClassMap;
 import org.unettf.config.ConfigLoader;
 import org.unettf.config.ConfigWriter;
+import org.unettf.config.Schema;
 import org.unettf.config.ModelConfig;
 import org.unettf.data.Normalization;
 import org.unettf.error.UserError;
 
 /**
- * What a consumer of an exported SavedModel needs beyond TensorFlow's signature: the network's
- * shape (for tiling), its normalisation and provenance. Stored as
- * {@code assets.extra/unet-tf.json}, a folder TF Serving leaves alone.
+ * What a consumer of an exported model needs beyond its inputs and outputs: the network's shape
+ * (for tiling), its normalisation and provenance. A SavedModel stores it as
+ * {@code assets.extra/unet-tf.json}, a folder TF Serving leaves alone; an ONNX model in its
+ * {@code metadata_props}.
  */
 public record ModelCard(
-    String format, ModelConfig model, ClassMap classes, double mean, double std, double[] prior, int margin,
+    String format, ModelConfig model, ClassMap classes, double mean, double std, double[] calibration, int margin,
     int alignment, int smallestInput, int fixedTile, Map<String, Object> provenance) {
 
   public static final String FORMAT = "unet-tf/1";
   static final String FILE = "assets.extra/unet-tf.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
-      .setObjectToNumberStrategy(com.google.gson.ToNumberPolicy.LONG_OR_DOUBLE).create();
+      .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
 
   public static ModelCard of(ModelConfig model, ClassMap classes, Normalization normalization,
       Map<String, Object> provenance) {
@@ -39,11 +45,11 @@ public record ModelCard(
 
   /** This card for a SavedModel whose {@code serving_default} takes {@code tile} px inputs only. */
   public ModelCard withFixedTile(int tile) {
-    return new ModelCard(format, model, classes, mean, std, prior, margin, alignment, smallestInput, tile, provenance);
+    return new ModelCard(format, model, classes, mean, std, calibration, margin, alignment, smallestInput, tile, provenance);
   }
 
-  /** This card for a model whose probabilities have the class weights {@code prior} divided out (null: none). */
-  public ModelCard withPrior(double[] classWeights) {
+  /** This card for a model whose probabilities have the class weights {@code calibration} divided out (null: none). */
+  public ModelCard withCalibration(double[] classWeights) {
     return new ModelCard(format, model, classes, mean, std, classWeights, margin, alignment, smallestInput, fixedTile,
         provenance);
   }
@@ -55,9 +61,14 @@ public record ModelCard(
   void write(Path savedModel) throws IOException {
     Path file = savedModel.resolve(FILE);
     Files.createDirectories(file.getParent());
-    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    Files.writeString(file, toJson() + "\n");
+  }
+
+  /** The card as JSON, as a SavedModel's {@code assets.extra/unet-tf.json} and an ONNX model's metadata hold it. */
+  public String toJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("format", format);
-    json.put("model", ConfigWriter.toMap(model));
+    json.put("model", Schema.write(model));
     json.put("classes", classes.names());
     json.put("mask_values", classes.values());
     json.put("normalization", Map.of("mean", mean, "std", std));
@@ -65,11 +76,11 @@ public record ModelCard(
     json.put("alignment", alignment);
     json.put("smallest_input", smallestInput);
     json.put("fixed_tile", fixedTile);
-    if (prior != null) {
-      json.put("prior_correction", prior);
+    if (calibration != null) {
+      json.put("prior_correction", calibration);
     }
     json.put("provenance", provenance);
-    Files.writeString(file, GSON.toJson(json) + "\n");
+    return GSON.toJson(json);
   }
 
   /** Reads the card of a SavedModel folder, naming what is wrong if it cannot. */
@@ -90,7 +101,7 @@ public record ModelCard(
 
   /** A card from its JSON text; {@code label} names it in messages. */
   @SuppressWarnings("unchecked")
-  static ModelCard parse(String text, String label) {
+  public static ModelCard parse(String text, String label) {
     Map<String, Object> json;
     try {
       json = GSON.fromJson(text, Map.class);
@@ -121,12 +132,12 @@ public record ModelCard(
           + "-class model, found " + classes.size());
     }
     int fixed = json.get("fixed_tile") == null ? 0 : number(json.get("fixed_tile"), "fixed_tile", label).intValue();
-    double[] prior = json.get("prior_correction") == null ? null
+    double[] calibration = json.get("prior_correction") == null ? null
         : ((List<Object>) field(json, "prior_correction", List.class, label)).stream()
             .mapToDouble(v -> number(v, "prior_correction", label).doubleValue()).toArray();
     return of(spec, classes, new Normalization(number(n.get("mean"), "normalization.mean", label).doubleValue(),
         number(n.get("std"), "normalization.std", label).doubleValue()), provenance)
-        .withFixedTile(fixed).withPrior(prior);
+        .withFixedTile(fixed).withCalibration(calibration);
   }
 
   @SuppressWarnings("unchecked")
@@ -165,5 +176,26 @@ public record ModelCard(
     Matcher m = Pattern.compile("line (\\d+) column (\\d+)").matcher(String.valueOf(message));
     String end = String.valueOf(message).contains("End of input") ? "it ends early" : "malformed";
     return m.find() ? " (" + end + " at line " + m.group(1) + " column " + m.group(2) + ")" : "";
+  }
+
+  /** By content: the calibration weights compare by value, not by array identity. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ModelCard c && format.equals(c.format) && model.equals(c.model) && classes.equals(c.classes)
+        && mean == c.mean && std == c.std && Arrays.equals(calibration, c.calibration) && margin == c.margin
+        && alignment == c.alignment && smallestInput == c.smallestInput && fixedTile == c.fixedTile
+        && Objects.equals(provenance, c.provenance);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(format, model, classes, mean, std, Arrays.hashCode(calibration), margin, alignment,
+        smallestInput, fixedTile, provenance);
+  }
+
+  @Override
+  public String toString() {
+    return "ModelCard[" + model + ", classes " + classes.describe() + ", calibration " + Arrays.toString(calibration)
+        + "]";
   }
 }

@@ -16,7 +16,7 @@ public final class StackPredictor {
    * @param transforms {@link org.unettf.numerics.Dihedral} elements to average over; {0} for none
    * @param done called with each finished slice's index
    */
-  public static List<float[]> predict(ImageStack stack, SavedModelPredictor model, OverlapTile.Plan plan,
+  public static List<float[]> predict(ImageStack stack, Predictor model, OverlapTile.Plan plan,
       int[] transforms, IntConsumer done) {
     List<float[]> out = new ArrayList<>();
     plan = plan.forModel(model.card().fixedTile());

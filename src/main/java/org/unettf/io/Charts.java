@@ -2,6 +2,7 @@ package org.unettf.io;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
@@ -52,8 +54,8 @@ public final class Charts {
       plot.setBackgroundPaint(Color.WHITE);
       plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
       plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-      ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
-      jfc.draw(g, new java.awt.geom.Rectangle2D.Double((i % columns) * cellW, (i / columns) * cellH, cellW, cellH));
+      ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+      jfc.draw(g, new Rectangle2D.Double((i % columns) * cellW, (i / columns) * cellH, cellW, cellH));
       i++;
     }
     g.dispose();

@@ -122,6 +122,30 @@ public final class Pictures {
     return rgbImage(rgb, width, height);
   }
 
+  /**
+   * Cells as objects: each id its own colour over the grey image, boundaries (0) dark. Colours come
+   * from the id alone, so the same cell has the same colour in every picture of it.
+   */
+  public static BufferedImage cells(float[] image, int[] labels, int width, int height) {
+    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int i = 0; i < labels.length; i++) {
+      int grey = Math.round(Math.max(0, Math.min(1, image[i])) * 255);
+      int rgb;
+      if (labels[i] == 0) {
+        rgb = (grey / 4) * 0x010101;
+      } else {
+        int h = labels[i] * 0x9E3779B1;
+        int r = 64 + ((h >>> 8) & 0x7f);
+        int gr = 64 + ((h >>> 16) & 0x7f);
+        int b = 64 + ((h >>> 24) & 0x7f);
+        // Half colour, half image, so the membranes inside a cell stay visible.
+        rgb = ((r + grey) / 2) << 16 | ((gr + grey) / 2) << 8 | ((b + grey) / 2);
+      }
+      out.setRGB(i % width, i / width, rgb);
+    }
+    return out;
+  }
+
   /** An overlay of the predicted membrane (class 0) in colour over the image, for predict --overlays. */
   public static BufferedImage overlay(float[] image, byte[] predicted, int width, int height) {
     byte[] rgb = new byte[width * height * 3];

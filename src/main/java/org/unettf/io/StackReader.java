@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import org.unettf.config.ClassMap;
 import org.unettf.error.UserError;
 
 /**
@@ -110,14 +112,14 @@ public final class StackReader {
 
   /** Binary masks: 0 → class 0 (membrane), 255 → class 1 (cell); any other value is an error. */
   public static LabelStack readLabels(Path path, String role) {
-    return readLabels(path, role, org.unettf.config.ClassMap.binary());
+    return readLabels(path, role, ClassMap.binary());
   }
 
   /**
    * Masks of single-channel 8- or 16-bit values, mapped to class indices by {@code classes}; a
    * value it does not map is an error naming the file, slice, value and where it first occurs.
    */
-  public static LabelStack readLabels(Path path, String role, org.unettf.config.ClassMap classes) {
+  public static LabelStack readLabels(Path path, String role, ClassMap classes) {
     RawStack raw = read(path, role);
     if (raw.bands() != 1 || (raw.bits() != 8 && raw.bits() != 16)) {
       throw UserError.input(role + ": " + path + " holds " + describe(raw)
@@ -135,7 +137,7 @@ public final class StackReader {
           long count = countOther(samples, lookup);
           throw UserError.input(role + ": " + path + " slice " + z + " has label value " + v + " at (x="
               + (i % raw.width()) + ", y=" + (i / raw.width()) + "), " + count + " such pixels; expected only "
-              + classes.describe() + (classes.equals(org.unettf.config.ClassMap.binary()) ? "" : " (data.classes)"));
+              + classes.describe() + (classes.equals(ClassMap.binary()) ? "" : " (data.classes)"));
         }
         mapped[i] = (byte) c;
       }
@@ -341,7 +343,7 @@ public final class StackReader {
         while (j < b.length() && Character.isDigit(b.charAt(j))) {
           j++;
         }
-        int cmp = new java.math.BigInteger(a.substring(si, i)).compareTo(new java.math.BigInteger(b.substring(sj, j)));
+        int cmp = new BigInteger(a.substring(si, i)).compareTo(new BigInteger(b.substring(sj, j)));
         if (cmp != 0) {
           return cmp;
         }

@@ -9,7 +9,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
-import org.unettf.numerics.Winograd;
+import org.unettf.config.ModelConfig.Padding;
 
 /** The U-Net's building blocks, named as in the paper's Figure 1 (and in milesial/Pytorch-UNet). */
 final class Blocks {
@@ -20,8 +20,8 @@ final class Blocks {
     return tf.gather(shape, tf.constant(axis), tf.constant(0));
   }
 
-  /** What applying a block needs besides its input. */
-  record Context(Mode mode, Operand<TInt64> stepSeed, List<Op> updates) {}
+  /** What applying a block needs besides its input: the mode, dropout's seed, where batch norm's updates go, and the ops' tuning. */
+  record Context(Mode mode, Operand<TInt64> stepSeed, List<Op> updates, Tuning tuning) {}
 
   /** Variables collected as blocks are built, split into trained and merely tracked ones. */
   static final class Registry {
@@ -31,21 +31,19 @@ final class Blocks {
 
   /** 3×3 convolution → (batch norm) → ReLU. */
   static final class Conv {
-    private final Layers layers;
+    private final Ops tf;
     private final Variable<TFloat32> kernel;
     private final Variable<TFloat32> bias;
     private final BatchNorm norm;
-    private final String padding;
+    private final Padding padding;
     private final int in;
     private final int out;
-    private final boolean halves;
 
-    Conv(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
-      this.layers = layers;
+    Conv(Layers layers, Registry registry, int in, int out, boolean batchNorm, Padding padding) {
+      this.tf = layers.tf();
       this.padding = padding;
       this.in = in;
       this.out = out;
-      this.halves = layers.rowHalves(in, out, padding);
       this.kernel = layers.kernel("kernel", 3, in, out);
       registry.trainable.add(kernel);
       if (batchNorm) {
@@ -58,27 +56,38 @@ final class Blocks {
       }
     }
 
+    /** The tuning may run the three as one op, or on the image's halves; the result is the same. */
     Operand<TFloat32> apply(Operand<TFloat32> x, Context context) {
-      Winograd tiles = layers.winograd(in, out, padding, context.mode());
-      if (tiles != null && WinogradConv.fits(x)) {
-        return activate(layers.conv(x, kernel, tiles), context);
-      }
-      return halves ? RowHalves.apply(layers.tf(), x, h -> convolve(h, context)) : convolve(x, context);
+      return context.tuning().convolution(tf, x, this, context);
     }
 
-    private Operand<TFloat32> convolve(Operand<TFloat32> x, Context context) {
-      if (norm == null) {
-        return layers.convBiasRelu(x, kernel, bias, padding, context.mode());
-      }
-      return activate(layers.conv(x, kernel, padding), context);
-    }
-
-    /** ReLU of the convolution plus bias, or of its batch norm. */
-    private Operand<TFloat32> activate(Operand<TFloat32> convolution, Context context) {
+    /** What follows the convolution {@code y}: its bias, or batch norm, then ReLU. */
+    Operand<TFloat32> normAndRelu(Operand<TFloat32> y, Context context) {
       Operand<TFloat32> shifted = norm == null
-          ? layers.bias(convolution, bias, context.mode())
-          : norm.apply(convolution, context);
-      return layers.tf().nn.relu(shifted);
+          ? context.tuning().bias(tf, y, bias, context.mode())
+          : norm.apply(y, context);
+      return tf.nn.relu(shifted);
+    }
+
+    Variable<TFloat32> kernel() {
+      return kernel;
+    }
+
+    /** The bias, or null where batch norm's offset takes its place. */
+    Variable<TFloat32> bias() {
+      return bias;
+    }
+
+    Padding padding() {
+      return padding;
+    }
+
+    int in() {
+      return in;
+    }
+
+    int out() {
+      return out;
     }
   }
 
@@ -132,7 +141,7 @@ final class Blocks {
     private final Conv first;
     private final Conv second;
 
-    DoubleConv(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
+    DoubleConv(Layers layers, Registry registry, int in, int out, boolean batchNorm, Padding padding) {
       first = new Conv(layers.within("conv1"), registry, in, out, batchNorm, padding);
       second = new Conv(layers.within("conv2"), registry, out, out, batchNorm, padding);
     }
@@ -144,16 +153,16 @@ final class Blocks {
 
   /** 2×2 max-pool with stride 2, then a DoubleConv with twice the channels: one contracting step. */
   static final class Down {
-    private final Layers layers;
+    private final Ops tf;
     private final DoubleConv conv;
 
-    Down(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
-      this.layers = layers;
+    Down(Layers layers, Registry registry, int in, int out, boolean batchNorm, Padding padding) {
+      this.tf = layers.tf();
       this.conv = new DoubleConv(layers, registry, in, out, batchNorm, padding);
     }
 
     Operand<TFloat32> apply(Operand<TFloat32> x, Context context) {
-      return conv.apply(layers.maxPool(x), context);
+      return conv.apply(LayerOps.maxPool(tf, x), context);
     }
   }
 
@@ -162,13 +171,13 @@ final class Blocks {
    * map, then a DoubleConv: one expansive step.
    */
   static final class Up {
-    private final Layers layers;
+    private final Ops tf;
     private final Variable<TFloat32> upKernel;
     private final Variable<TFloat32> upBias;
     private final DoubleConv conv;
 
-    Up(Layers layers, Registry registry, int in, int out, boolean batchNorm, String padding) {
-      this.layers = layers;
+    Up(Layers layers, Registry registry, int in, int out, boolean batchNorm, Padding padding) {
+      this.tf = layers.tf();
       Layers up = layers.within("up_conv");
       // Conv2DBackpropInput's filter is [h, w, output channels, input channels].
       upKernel = up.kernel("kernel", 2, out, in);
@@ -179,8 +188,8 @@ final class Blocks {
     }
 
     Operand<TFloat32> apply(Operand<TFloat32> x, Operand<TFloat32> skip, Context context) {
-      Ops tf = layers.tf();
-      Operand<TFloat32> up = layers.bias(layers.upConv(x, upKernel), upBias, context.mode());
+      Tuning tuning = context.tuning();
+      Operand<TFloat32> up = tuning.bias(tf, tuning.upConv(tf, x, upKernel), upBias, context.mode());
       return conv.apply(tf.concat(List.of(cropToMatch(tf, skip, up), up), tf.constant(3)), context);
     }
 
@@ -199,20 +208,20 @@ final class Blocks {
 
   /** 1×1 convolution mapping the last feature map to one score per class. */
   static final class OutConv {
-    private final Layers layers;
+    private final Ops tf;
     private final Variable<TFloat32> kernel;
     private final Variable<TFloat32> bias;
 
     OutConv(Layers layers, Registry registry, int in, int classes) {
-      this.layers = layers;
+      this.tf = layers.tf();
       kernel = layers.kernel("kernel", 1, in, classes);
       bias = layers.filled("bias", classes, 0f);
       registry.trainable.add(kernel);
       registry.trainable.add(bias);
     }
 
-    Operand<TFloat32> apply(Operand<TFloat32> x, Mode mode) {
-      return layers.bias(layers.conv(x, kernel, "VALID"), bias, mode);
+    Operand<TFloat32> apply(Operand<TFloat32> x, Context context) {
+      return context.tuning().bias(tf, LayerOps.conv(tf, x, kernel, Padding.VALID), bias, context.mode());
     }
   }
 }

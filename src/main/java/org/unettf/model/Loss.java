@@ -10,22 +10,18 @@ public final class Loss {
   private Loss() {}
 
   /**
-   * {@code Σ w(x)·(−log p_l(x)(x)) / Σ w(x)}, normalised by the weights so the loss stays on the
-   * scale of a plain cross-entropy whatever the weight map's magnitude.
+   * A batch's share of the paper's weighted cross-entropy: {@code Σ w(x)·(−log p_l(x)(x))} over
+   * this part of the batch, divided by the whole batch's {@code Σ w(x)} ({@code totalWeight}), so
+   * that the shares of several towers add up to the batch's loss and the loss stays on a plain
+   * cross-entropy's scale whatever the weight map's magnitude.
    */
-  public static Operand<TFloat32> weightedCrossEntropy(
-      Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels, Operand<TFloat32> weights, int classes) {
-    Ops scoped = tf.withSubScope("loss");
-    return scoped.withName("weighted_cross_entropy").math.div(
-        weightedSum(scoped, logits, labels, weights, classes), totalWeight(scoped, weights));
+  public static Operand<TFloat32> crossEntropyShare(Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels,
+      Operand<TFloat32> weights, int classes, Operand<TFloat32> totalWeight) {
+    return tf.math.div(weightedSum(tf, logits, labels, weights, classes), totalWeight);
   }
 
-  /**
-   * The numerator {@code Σ w(x)·(−log p_l(x)(x))} alone: towers that each see part of a batch
-   * divide their sums by the whole batch's {@link #totalWeight}, so that their losses add up to
-   * the batch's.
-   */
-  public static Operand<TFloat32> weightedSum(
+  /** The numerator {@code Σ w(x)·(−log p_l(x)(x))}. */
+  static Operand<TFloat32> weightedSum(
       Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels, Operand<TFloat32> weights, int classes) {
     Operand<TFloat32> flatLogits = tf.reshape(logits, tf.constant(new int[] {-1, classes}));
     Operand<TInt32> flatLabels = tf.reshape(labels, tf.constant(new int[] {-1}));

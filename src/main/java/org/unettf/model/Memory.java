@@ -3,6 +3,8 @@ package org.unettf.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.unettf.config.Architecture;
+import org.unettf.config.Architecture.Kind;
 import org.unettf.config.ModelConfig;
 import org.unettf.error.ExitCode;
 import org.unettf.error.UserError;
@@ -17,31 +19,14 @@ public final class Memory {
 
   private Memory() {}
 
-  /** Bytes of all convolution outputs of one forward pass over {@code batch} tiles. */
+  /**
+   * Bytes of the feature maps one forward pass over {@code batch} tiles keeps for the backward
+   * pass: every 3×3 convolution's output, and each up-convolution's with its concatenation.
+   */
   public static double activationBytes(ModelConfig spec, int input, int batch) {
-    boolean valid = spec.padding() == ModelConfig.Padding.VALID;
-    int shrink = valid ? 2 : 0;
-    double elements = 0;
-    long size = input;
-    for (int level = 0; level < spec.depth(); level++) {
-      if (level > 0) {
-        size /= 2;
-      }
-      int c = spec.filtersAt(level);
-      size -= shrink;
-      elements += (double) size * size * c;
-      size -= shrink;
-      elements += (double) size * size * c;
-    }
-    for (int level = spec.depth() - 2; level >= 0; level--) {
-      int c = spec.filtersAt(level);
-      size *= 2;
-      elements += (double) size * size * c * 3; // up-conv output and its concatenation with the skip
-      size -= shrink;
-      elements += (double) size * size * c;
-      size -= shrink;
-      elements += (double) size * size * c;
-    }
+    double elements = Architecture.of(spec, input).orElseThrow().layers().stream()
+        .filter(l -> l.kind() == Kind.CONV3 || l.kind() == Kind.UP_CONV || l.kind() == Kind.CONCAT)
+        .mapToDouble(Architecture.Layer::outputElements).sum();
     return 4.0 * elements * batch;
   }
 

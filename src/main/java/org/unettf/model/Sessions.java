@@ -1,11 +1,15 @@
 package org.unettf.model;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.TensorFlow;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
@@ -37,7 +41,7 @@ public final class Sessions {
       config.putDeviceCount("CPU", runtime.replicas());
     }
     RewriterConfig.Builder rewrites = RewriterConfig.newBuilder();
-    switch (runtime.precisionResolved()) {
+    switch (Precisions.of(runtime)) {
       case BF16 -> {
         rewrites.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
         if (runtime.gpu()) {
@@ -49,16 +53,6 @@ public final class Sessions {
     }
     config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrites));
     return config.build();
-  }
-
-  /** Whether the network should be tuned for oneDNN's fp32 kernels ({@link Layers#forOneDnnFp32}). */
-  public static boolean oneDnnFp32(RuntimeConfig runtime) {
-    return !runtime.gpu() && runtime.precisionResolved() == RuntimeConfig.Precision.FP32;
-  }
-
-  /** Whether training may take Winograd's convolutions ({@link Layers#withWinograd}). */
-  public static boolean winograd(RuntimeConfig runtime) {
-    return oneDnnFp32(runtime) && runtime.winograd();
   }
 
   /** The device the network's ops are pinned to, or null to let TensorFlow choose. */
@@ -73,11 +67,11 @@ public final class Sessions {
    * One device per tower: GPUs from the configured one upwards, or virtual CPUs; with one replica,
    * {@link #device} (which may be null).
    */
-  public static java.util.List<DeviceSpec> towers(RuntimeConfig runtime) {
+  public static List<DeviceSpec> towers(RuntimeConfig runtime) {
     if (runtime.replicas() == 1) {
-      return java.util.Collections.singletonList(device(runtime));
+      return Collections.singletonList(device(runtime));
     }
-    java.util.List<DeviceSpec> towers = new java.util.ArrayList<>();
+    List<DeviceSpec> towers = new ArrayList<>();
     int first = runtime.device().startsWith("gpu:") ? Integer.parseInt(runtime.device().substring(4)) : 0;
     for (int i = 0; i < runtime.replicas(); i++) {
       towers.add(runtime.gpu()
@@ -130,7 +124,7 @@ public final class Sessions {
 
   /** The TensorFlow runtime's version, read once. */
   public static final class TensorFlowVersion {
-    public static final String VERSION = org.tensorflow.TensorFlow.version();
+    public static final String VERSION = TensorFlow.version();
 
     private TensorFlowVersion() {}
   }

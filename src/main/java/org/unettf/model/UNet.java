@@ -9,6 +9,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.unettf.config.ModelConfig;
+import org.unettf.config.ModelConfig.Padding;
 import org.unettf.data.Normalization;
 import org.unettf.model.Blocks.Context;
 import org.unettf.model.Blocks.DoubleConv;
@@ -28,20 +29,21 @@ import org.unettf.model.Blocks.Up;
 public final class UNet {
   private final ModelConfig spec;
   private final Ops tf;
-  private final Layers layers;
   private final Normalization normalization;
+  private final Tuning tuning;
   private final DoubleConv inc;
   private final List<Down> downs = new ArrayList<>();
   private final List<Up> ups = new ArrayList<>();
   private final OutConv outc;
   private final Registry registry = new Registry();
 
-  private UNet(Layers root, ModelConfig spec, Normalization normalization) {
+  private UNet(Layers root, ModelConfig spec, Normalization normalization, Tuning tuning) {
     this.spec = spec;
-    this.layers = root.within("unet");
+    Layers layers = root.within("unet");
     this.tf = layers.tf();
     this.normalization = normalization;
-    String padding = spec.padding() == ModelConfig.Padding.VALID ? "VALID" : "SAME";
+    this.tuning = tuning;
+    Padding padding = spec.padding();
     inc = new DoubleConv(layers.within("inc"), registry, spec.channels(), spec.filtersAt(0), spec.batchNorm(), padding);
     for (int level = 1; level < spec.depth(); level++) {
       downs.add(new Down(layers.within("down" + level), registry, spec.filtersAt(level - 1), spec.filtersAt(level),
@@ -54,9 +56,9 @@ public final class UNet {
     outc = new OutConv(layers.within("outc"), registry, spec.filtersAt(0), spec.classes());
   }
 
-  /** Creates the network's variables through {@code layers}. */
-  public static UNet build(Layers layers, ModelConfig spec, Normalization normalization) {
-    return new UNet(layers, spec, normalization);
+  /** Creates the network's variables through {@code layers}; its ops will be built as {@code tuning} says. */
+  public static UNet build(Layers layers, ModelConfig spec, Normalization normalization, Tuning tuning) {
+    return new UNet(layers, spec, normalization, tuning);
   }
 
   /**
@@ -66,7 +68,7 @@ public final class UNet {
    * @param updates receives the batch-norm moving-average updates in {@link Mode#TRAIN}
    */
   public Operand<TFloat32> logits(Operand<TFloat32> image, Mode mode, Operand<TInt64> stepSeed, List<Op> updates) {
-    Context context = new Context(mode, stepSeed, updates);
+    Context context = new Context(mode, stepSeed, updates, tuning);
     Operand<TFloat32> x = standardise(image);
     List<Operand<TFloat32>> skips = new ArrayList<>();
     x = inc.apply(x, context);
@@ -75,12 +77,12 @@ public final class UNet {
       x = down.apply(x, context);
     }
     if (mode == Mode.TRAIN && spec.dropout() > 0) {
-      x = layers.dropout(x, spec.dropout(), stepSeed);
+      x = LayerOps.dropout(tf, x, spec.dropout(), stepSeed);
     }
     for (int i = 0; i < ups.size(); i++) {
       x = ups.get(i).apply(x, skips.get(skips.size() - 1 - i), context);
     }
-    return outc.apply(x, mode);
+    return outc.apply(x, context);
   }
 
   private Operand<TFloat32> standardise(Operand<TFloat32> image) {

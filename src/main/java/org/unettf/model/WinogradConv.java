@@ -14,10 +14,9 @@ import org.unettf.numerics.Winograd;
  * matrix products with the tiled matrices, so every gradient is one TensorFlow already has.
  *
  * <p>Why: the wide layers at the bottom of the U-Net carry over a quarter of its FLOPs, and this
- * does their work in 4/9 (F(2×2)) or 1/4 (F(4×4)) of the multiplications. Measured on the paper's
- * network in training (forward and both gradients, one image): 1024→512 channels at 56² took
- * 281 ms direct and 176 ms as F(4×4); 1024→1024 at 30² took 192 ms direct, 148 ms as F(4×4) and
- * 137 ms as F(2×2), whose kernel transform is 16/9 the kernel's size rather than 4×.
+ * does their work in 4/9 (F(2×2)) or 1/4 (F(4×4)) of the multiplications, at about the matmul
+ * rate. At the widest layer F(2×2) wins, its kernel transform being 16/9 the kernel's size rather
+ * than 4× (tools/PERFORMANCE-HISTORY.md has the measurements).
  */
 final class WinogradConv {
   private WinogradConv() {}

@@ -1,5 +1,7 @@
 package org.unettf.numerics;
 
+import java.util.Arrays;
+
 /**
  * Exact squared Euclidean distance transform of Felzenszwalb and Huttenlocher ("Distance
  * Transforms of Sampled Functions", Theory of Computing 8, 2012): two passes of the 1-D lower
@@ -85,7 +87,7 @@ public final class DistanceTransform {
       z[k + 1] = Double.POSITIVE_INFINITY;
     }
     if (k < 0) {
-      java.util.Arrays.fill(s.out, 0, n, INF);
+      Arrays.fill(s.out, 0, n, INF);
       return;
     }
     k = 0;

@@ -1,5 +1,6 @@
 package org.unettf.numerics;
 
+import java.util.Arrays;
 import org.apache.commons.math3.analysis.interpolation.SplineInterpolator;
 import org.apache.commons.math3.analysis.polynomials.PolynomialSplineFunction;
 
@@ -70,7 +71,7 @@ public final class SplineWeights {
    * without ever being stored whole.
    */
   public void row(float[] rows, int y, float[] out) {
-    java.util.Arrays.fill(out, 0f);
+    Arrays.fill(out, 0f);
     for (int ky = 0; ky < knots; ky++) {
       float wy = weights[y * knots + ky];
       int r = ky * length;

@@ -7,7 +7,7 @@ import java.time.Duration;
  * The training progress line: step, loss, images/s and time left. On a terminal it redraws one
  * line; in a log file it prints a line every {@code every} steps.
  */
-public final class Progress {
+public final class Progress implements TrainingListener {
   private final PrintStream out;
   private final boolean terminal;
   private final long total;
@@ -15,6 +15,8 @@ public final class Progress {
   private final long start = System.nanoTime();
   private final long firstStep;
   private boolean drawn;
+  private double emaLoss = Double.NaN;
+  private double emaRate = Double.NaN;
 
   public Progress(PrintStream out, boolean terminal, long firstStep, long total, int every) {
     this.out = out;
@@ -22,6 +24,28 @@ public final class Progress {
     this.firstStep = firstStep;
     this.total = total;
     this.every = every;
+  }
+
+  /** Moving averages of loss and images/s, so that the line is readable rather than jittery. */
+  @Override
+  public void onStep(Step s) {
+    emaLoss = Double.isNaN(emaLoss) ? s.loss() : 0.9 * emaLoss + 0.1 * s.loss();
+    double rate = s.batch().size() / (s.seconds() + s.waitMs() / 1000);
+    emaRate = Double.isNaN(emaRate) ? rate : 0.9 * emaRate + 0.1 * rate;
+    update(s.step(), emaLoss, emaRate);
+  }
+
+  @Override
+  public void onValidation(Validation v) {
+    var r = v.result().report();
+    message(String.format("step %d: validation loss %.4f, pixel accuracy %.4f, pixel error %.4f, V_rand %.4f and "
+        + "V_info %.4f after thinning (%.4f, %.4f as is)%s", v.step(), r.loss(), r.accuracy(), r.pixelError(),
+        r.vRandThinned(), r.vInfoThinned(), r.vRand(), r.vInfo(), v.best() ? " (best so far)" : ""));
+  }
+
+  @Override
+  public void onEnd(long step, boolean completed) {
+    finish();
   }
 
   public void update(long step, double loss, double imagesPerSecond) {

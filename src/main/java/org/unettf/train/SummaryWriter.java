@@ -1,5 +1,6 @@
 package org.unettf.train;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.tensorflow.Graph;
@@ -47,7 +48,7 @@ public final class SummaryWriter implements AutoCloseable {
     this.logdir = logdir;
     try {
       Files.createDirectories(logdir);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw UserError.output("cannot create TensorBoard log folder " + logdir + " (" + e.getMessage() + ")");
     }
     Ops tf = Ops.create(graph).withSubScope("summaries");

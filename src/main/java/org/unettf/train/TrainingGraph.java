@@ -1,7 +1,10 @@
 package org.unettf.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -33,6 +36,7 @@ import org.unettf.model.Loss;
 import org.unettf.model.Mode;
 import org.unettf.model.Sessions;
 import org.unettf.model.Tensors;
+import org.unettf.model.Tuning;
 import org.unettf.model.UNet;
 
 /**
@@ -68,10 +72,10 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
   }
 
   /**
-   * @param prior class weights to divide out of the evaluation head's probabilities (see
+   * @param calibration class weights to divide out of the evaluation head's probabilities (see
    *     {@link Loss#probabilities}), or null for the plain softmax
    */
-  public TrainingGraph(RunConfig config, Normalization normalization, double[] prior) {
+  public TrainingGraph(RunConfig config, Normalization normalization, double[] calibration) {
     Gradients.register();
     this.spec = config.model();
     this.batch = config.train().batch();
@@ -90,10 +94,8 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
           Placeholder.shape(Shape.of(batch, outputSize, outputSize)));
       stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
 
-      Layers layers = Layers.initialised(tf, config.train().seed())
-          .forOneDnnFp32(Sessions.oneDnnFp32(config.runtime()))
-          .withWinograd(Sessions.winograd(config.runtime()));
-      UNet net = UNet.build(layers, spec, normalization);
+      UNet net = UNet.build(Layers.initialised(tf, config.train().seed()), spec, normalization,
+          Tuning.of(config.runtime()));
       variables = net.allVariables();
       List<Variable<TFloat32>> trainable = net.trainableVariables();
       Output<?>[] variableOutputs = trainable.stream().map(Variable::asOutput).toArray(Output<?>[]::new);
@@ -114,8 +116,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
         towerProbabilities.add(probabilities);
         // Each tower's part of the cross-entropy is divided by the whole batch's weight, so the parts add up.
         shares.add(kind.crossEntropy()
-            ? tower.math.div(Loss.weightedSum(tower, logits, classes, part(tower, weights, t, share), spec.classes()),
-                totalWeight)
+            ? Loss.crossEntropyShare(tower, logits, classes, part(tower, weights, t, share), spec.classes(), totalWeight)
             : tower.constant(0f));
         if (kind.dice()) {
           diceSums.add(Loss.diceSums(tower, probabilities, classes, spec.classes()));
@@ -178,7 +179,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
       evalImage = tf.withName("eval_image").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, -1, -1, channels)));
       evalProbabilities = Loss.probabilities(tf.withName("eval_probabilities"),
-          net.logits(evalImage, Mode.INFER, null, null), prior);
+          net.logits(evalImage, Mode.INFER, null, null), calibration);
       session = new Session(graph, Sessions.config(config.runtime()));
       session.initialize();
     } catch (RuntimeException e) {
@@ -201,7 +202,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
     int rank = batched.shape().numDimensions();
     int[] begin = new int[rank];
     int[] size = new int[rank];
-    java.util.Arrays.fill(size, -1);
+    Arrays.fill(size, -1);
     begin[0] = t * share;
     size[0] = share;
     return tf.slice(batched, tf.constant(begin), tf.constant(size));
@@ -248,7 +249,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
   }
 
   /** The device placement of a training step's ops, for the log. */
-  public java.util.Map<String, Integer> placement(List<Sample> samples, long seed) {
+  public Map<String, Integer> placement(List<Sample> samples, long seed) {
     try (var in = feed(samples);
         var seedTensor = Tensors.longs(seed, 0)) {
       return Sessions.placement(session.runner()
@@ -284,8 +285,8 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
   }
 
   /** Current values of the network's variables, by name, for histograms. */
-  public java.util.Map<String, float[]> variableValues() {
-    java.util.Map<String, float[]> values = new java.util.LinkedHashMap<>();
+  public Map<String, float[]> variableValues() {
+    Map<String, float[]> values = new LinkedHashMap<>();
     for (Variable<TFloat32> v : variables) {
       try (Result result = session.runner().fetch(v).run()) {
         values.put(v.op().name(), Tensors.read((TFloat32) result.get(0)));

@@ -7,14 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.tensorflow.Graph;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.unettf.Isbi;
 import org.unettf.TestData;
+import org.unettf.io.AtomicFiles;
+import org.unettf.io.StackReader;
 import org.unettf.io.StackWriter;
 
 /** Every bad input gets one clear line, its exit code, and leaves no run folder behind. */
+@Isbi
 class BadInputTest {
   @TempDir
   Path dir;
@@ -45,7 +62,7 @@ class BadInputTest {
   void aTruncatedTiff() throws Exception {
     Path cut = dir.resolve("cut.tif");
     byte[] all = Files.readAllBytes(TestData.volume());
-    Files.write(cut, java.util.Arrays.copyOf(all, all.length / 3));
+    Files.write(cut, Arrays.copyOf(all, all.length / 3));
     Cli r = train(config(cut.toString(), TestData.labels().toString(), ""));
     assertEquals(3, r.code());
     assertTrue(r.errorLine().contains("data.images: " + cut + " is corrupt or truncated"), r.err());
@@ -71,7 +88,7 @@ class BadInputTest {
   @Test
   void stacksOfDifferentSliceCounts() throws Exception {
     Path few = dir.resolve("few.tif");
-    var volume = org.unettf.io.StackReader.readLabels(TestData.labels(), "x");
+    var volume = StackReader.readLabels(TestData.labels(), "x");
     StackWriter.writeByteTiff(few, volume.width(), volume.height(),
         List.of(scale(volume.slice(0)), scale(volume.slice(1))));
     Cli r = train(config(TestData.volume().toString(), few.toString(), ""));
@@ -141,8 +158,8 @@ class BadInputTest {
     return Path.of(BadInputTest.class.getResource("/bad/" + name).toURI());
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
       "tabs.yaml           | :2:.*YAML does not allow tab characters for indentation; use spaces",
       "duplicate-keys.yaml | :4: model.depth: duplicate key \\(first given on line 2\\)",
       "unknown-keys.yaml   | :3: model.filtres: unknown key; did you mean 'filters'\\?.*",
@@ -151,18 +168,18 @@ class BadInputTest {
     Path config = corpus(file);
     Cli r = Cli.run("train", config.toString());
     assertEquals(2, r.code());
-    assertTrue(r.errorLine().matches("error: " + java.util.regex.Pattern.quote(config.toString()) + message), r.err());
+    assertTrue(r.errorLine().matches("error: " + Pattern.quote(config.toString()) + message), r.err());
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
       "zero-byte.tif   | is empty \\(0 bytes\\)",
       "png-renamed.tif | holds a PNG image but its name says TIFF; rename it to match its content"})
   void corpusImages(String file, String message) throws Exception {
     Path image = corpus(file);
     Cli r = train(config(image.toString(), TestData.labels().toString(), ""));
     assertEquals(3, r.code());
-    assertTrue(r.errorLine().matches("error: data.images: " + java.util.regex.Pattern.quote(image.toString()) + " "
+    assertTrue(r.errorLine().matches("error: data.images: " + Pattern.quote(image.toString()) + " "
         + message), r.err());
   }
 
@@ -178,13 +195,13 @@ class BadInputTest {
   @Test
   void aSavedModelWithAForeignSignature() throws Exception {
     Path foreign = dir.resolve("foreign");
-    try (org.tensorflow.Graph g = new org.tensorflow.Graph();
-        org.tensorflow.Session s = new org.tensorflow.Session(g)) {
-      org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
-      var x = tf.withName("x").placeholder(org.tensorflow.types.TFloat32.class);
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      var x = tf.withName("x").placeholder(TFloat32.class);
       var y = tf.withName("y").math.mul(x, tf.constant(2f));
-      org.tensorflow.SavedModelBundle.exporter(foreign.toString()).withSession(s)
-          .withSignature(org.tensorflow.Signature.builder().input("x", x).output("y", y).build()).export();
+      SavedModelBundle.exporter(foreign.toString()).withSession(s)
+          .withSignature(Signature.builder().input("x", x).output("y", y).build()).export();
     }
     Cli noCard = Cli.run("predict", "--model", foreign.toString(), "--input", TestData.volume().toString(), "--output",
         dir.resolve("p.tif").toString());
@@ -204,14 +221,14 @@ class BadInputTest {
 
   @Test
   void sixteenBitAndRgbImagesAreConvertedWithANotice() throws Exception {
-    var volume = org.unettf.io.StackReader.readImages(TestData.volume(), "x", s -> { });
+    var volume = StackReader.readImages(TestData.volume(), "x", s -> { });
     Path sixteen = dir.resolve("sixteen.tif");
     Path rgb = dir.resolve("rgb.tif");
-    java.util.List<java.awt.image.BufferedImage> wide = new java.util.ArrayList<>();
-    java.util.List<java.awt.image.BufferedImage> colour = new java.util.ArrayList<>();
+    List<BufferedImage> wide = new ArrayList<>();
+    List<BufferedImage> colour = new ArrayList<>();
     for (int z = 0; z < volume.depth(); z++) {
-      var w = new java.awt.image.BufferedImage(512, 512, java.awt.image.BufferedImage.TYPE_USHORT_GRAY);
-      var c = new java.awt.image.BufferedImage(512, 512, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+      var w = new BufferedImage(512, 512, BufferedImage.TYPE_USHORT_GRAY);
+      var c = new BufferedImage(512, 512, BufferedImage.TYPE_3BYTE_BGR);
       for (int i = 0; i < 512 * 512; i++) {
         int v = Math.round(volume.slice(z)[i] * 255);
         w.getRaster().setSample(i % 512, i / 512, 0, v * 257);
@@ -222,12 +239,12 @@ class BadInputTest {
     }
     writePages(sixteen, wide);
     writePages(rgb, colour);
-    for (Path images : java.util.List.of(sixteen, rgb)) {
+    for (Path images : List.of(sixteen, rgb)) {
       Cli r = Cli.run("train", config(images.toString(), TestData.labels().toString(), "").toString());
       assertEquals(0, r.code(), r.err());
       assertTrue(r.out().contains("data.images: " + images + (images == rgb ? " is RGB; using its luma" : " is 16-bit; scaling it")),
           r.out());
-      org.unettf.io.AtomicFiles.deleteQuietly(dir.resolve("runs"));
+      AtomicFiles.deleteQuietly(dir.resolve("runs"));
       Cli asLabels = Cli.run("train", config(TestData.volume().toString(), images.toString(), "").toString());
       assertEquals(3, asLabels.code());
       assertTrue(asLabels.errorLine().contains(images == rgb
@@ -236,13 +253,13 @@ class BadInputTest {
     }
   }
 
-  private static void writePages(Path file, java.util.List<java.awt.image.BufferedImage> pages) throws Exception {
-    javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+  private static void writePages(Path file, List<BufferedImage> pages) throws Exception {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
     try (var out = ImageIO.createImageOutputStream(file.toFile())) {
       writer.setOutput(out);
       writer.prepareWriteSequence(null);
       for (var page : pages) {
-        writer.writeToSequence(new javax.imageio.IIOImage(page, null, null), null);
+        writer.writeToSequence(new IIOImage(page, null, null), null);
       }
       writer.endWriteSequence();
     }

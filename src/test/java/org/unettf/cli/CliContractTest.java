@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.io.StackWriter;
 
@@ -24,6 +26,7 @@ import org.unettf.io.StackWriter;
  * checked before any work, and bad input of any kind ends in one line that says what was expected
  * and what was found, leaving every output as it was.
  */
+@Isbi
 class CliContractTest {
   private static final Path BUNDLED = Path.of("savedmodel", "isbi2012", "1");
 
@@ -184,7 +187,7 @@ class CliContractTest {
   void floatImagesWithNanAreRefusedAtLoad() throws Exception {
     Path images = dir.resolve("nan.tif");
     float[] slice = new float[64 * 64];
-    java.util.Arrays.fill(slice, 0.5f);
+    Arrays.fill(slice, 0.5f);
     slice[5 * 64 + 7] = Float.NaN;
     slice[9 * 64 + 1] = Float.POSITIVE_INFINITY;
     StackWriter.writeFloatTiff(images, 64, 64, List.of(new float[64 * 64], slice));

@@ -9,16 +9,20 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.unettf.Isbi;
 import org.unettf.TestData;
+import org.unettf.data.Normalization;
 import org.unettf.error.ExitCode;
 import org.unettf.error.UserError;
 import org.unettf.train.Checkpoints;
@@ -29,6 +33,7 @@ import org.unettf.train.TrainingGraph;
  * end in one line and exit 5, and what was written before stays intact. Mounting needs root (CI
  * runs as root); elsewhere the test says so and is skipped.
  */
+@Isbi
 class DiskFullTest {
   private static Path disk;
   private static Path run;
@@ -64,8 +69,8 @@ class DiskFullTest {
     Checkpoints checkpoints = new Checkpoints(run.resolve("checkpoints"), 3);
     Map<String, String> before = hashes(run.resolve("checkpoints"));
     try (TrainingGraph graph = new TrainingGraph(TestData.tinyConfig("train: {steps: 9}\n"),
-        new org.unettf.data.Normalization(0.5, 0.2)); Filler full = new Filler(2_000)) {
-      UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
+        new Normalization(0.5, 0.2)); Filler full = new Filler(2_000)) {
+      UserError e = Assertions.assertThrows(UserError.class,
           () -> checkpoints.save(graph, new Checkpoints.State(8, 8, 0, 2), false));
       assertEquals(ExitCode.OUTPUT, e.exitCode());
       assertTrue(e.getMessage().startsWith("cannot write checkpoint " + run.resolve("checkpoints/step-0000008")
@@ -154,7 +159,7 @@ class DiskFullTest {
     try (Stream<Path> walk = Files.walk(folder)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
-        out.put(folder.relativize(p).toString(), java.util.HexFormat.of().formatHex(digest));
+        out.put(folder.relativize(p).toString(), HexFormat.of().formatHex(digest));
       }
     }
     return out;

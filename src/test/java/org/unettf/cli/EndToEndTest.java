@@ -6,24 +6,36 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
+import org.unettf.Isbi;
 import org.unettf.TestData;
+import org.unettf.config.ModelConfig;
+import org.unettf.config.RuntimeConfig;
 import org.unettf.data.OverlapTile;
 import org.unettf.infer.SavedModelPredictor;
 import org.unettf.io.ImageStack;
+import org.unettf.io.Npy;
 import org.unettf.io.Pictures;
 import org.unettf.io.StackReader;
 import org.unettf.model.Tensors;
@@ -31,6 +43,7 @@ import org.unettf.train.RunInfo;
 
 /** The user's path through the real CLI: train, predict, evaluate, export. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Isbi
 class EndToEndTest {
   Path dir;
   Path run;
@@ -135,6 +148,12 @@ class EndToEndTest {
     JsonObject metrics = RunInfo.gson().fromJson(json, JsonObject.class);
     double accuracy = metrics.get("pixel_accuracy").getAsDouble();
     assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
+    for (String score : List.of("v_rand_thinned", "v_info_thinned", "v_rand", "v_info")) {
+      double v = metrics.get(score).getAsDouble();
+      assertTrue(v >= 0 && v <= 1, score + " " + v);
+      assertTrue(metrics.getAsJsonObject("thresholds").has(score), score + " has its threshold");
+    }
+    assertTrue(r.out().contains("V_rand thin"), r.out());
     List<String> csv = Files.readAllLines(report.resolve("metrics.csv"));
     assertEquals(4, csv.size(), "header, two slices, mean");
     assertTrue(csv.get(3).startsWith("mean,"));
@@ -151,14 +170,14 @@ class EndToEndTest {
     assertTrue(Files.exists(v2.resolve("saved_model.pb")));
     ImageStack volume = StackReader.readImages(TestData.volume(), "x", s -> { });
     float[] expected;
-    try (SavedModelPredictor p = SavedModelPredictor.load(v2, new org.unettf.config.RuntimeConfig(0, 0, "cpu"))) {
+    try (SavedModelPredictor p = SavedModelPredictor.load(v2, new RuntimeConfig(0, 0, "cpu"))) {
       expected = OverlapTile.predict(volume.slice(5), 512, 512, p.card().model(), p, OverlapTile.Plan.onePass());
     }
     try (SavedModelBundle bundle = SavedModelBundle.load(v2.toString(), "serve");
         TFloat32 image = Tensors.floats(volume.slice(5), 1, 512, 512, 1);
-        Result out = bundle.function("segment").call(java.util.Map.of("image", image))) {
+        Result out = bundle.function("segment").call(Map.of("image", image))) {
       Tensor probabilities = out.get("probabilities").orElseThrow();
-      assertEquals(org.tensorflow.ndarray.Shape.of(1, 512, 512, 2), probabilities.shape());
+      assertEquals(Shape.of(1, 512, 512, 2), probabilities.shape());
       assertArrayEquals(expected, Tensors.read((TFloat32) probabilities), 1e-5f);
     }
     Cli again = Cli.run("export", "--run", run.toString(), "--model-version", "2");
@@ -184,7 +203,7 @@ class EndToEndTest {
     Path base = dir.resolve("fixed");
     Cli bad = Cli.run("export", "--run", run.toString(), "--tile", "125", "--output", base.toString());
     assertEquals(2, bad.code());
-    var tiny = new org.unettf.config.ModelConfig(3, 4, org.unettf.config.ModelConfig.Padding.VALID, false, 0, 2, 1);
+    var tiny = new ModelConfig(3, 4, ModelConfig.Padding.VALID, false, 0, 2, 1);
     assertTrue(bad.errorLine().contains("--tile: expected a size the network accepts (nearest valid sizes: "
         + tiny.validInputsNear(125).get(0) + ", " + tiny.validInputsNear(125).get(1) + "), found 125"), bad.err());
     Cli r = Cli.run("export", "--run", run.toString(), "--checkpoint", "latest", "--tile", "124", "--output",
@@ -214,8 +233,8 @@ class EndToEndTest {
     assertEquals(0, r.code(), r.err());
     Path unpacked = Files.createDirectories(dir.resolve("package"));
     unzip(Files.newInputStream(zip), unpacked);
-    Map<String, Object> rdf = new org.snakeyaml.engine.v2.api.Load(
-        org.snakeyaml.engine.v2.api.LoadSettings.builder().build()).loadFromString(Files.readString(unpacked.resolve("rdf.yaml")))
+    Map<String, Object> rdf = new Load(
+        LoadSettings.builder().build()).loadFromString(Files.readString(unpacked.resolve("rdf.yaml")))
         instanceof Map<?, ?> m ? cast(m) : Map.of();
     assertEquals("model", rdf.get("type"));
     assertTrue(((String) rdf.get("format_version")).startsWith("0.5."));
@@ -236,8 +255,8 @@ class EndToEndTest {
       assertTrue(Files.size(unpacked.resolve(f)) > 100, f);
     }
 
-    org.unettf.io.Npy.Array testInput = org.unettf.io.Npy.read(unpacked.resolve("test_input.npy"));
-    org.unettf.io.Npy.Array testOutput = org.unettf.io.Npy.read(unpacked.resolve("test_output.npy"));
+    Npy.Array testInput = Npy.read(unpacked.resolve("test_input.npy"));
+    Npy.Array testOutput = Npy.read(unpacked.resolve("test_output.npy"));
     assertEquals(4, testInput.shape().length);
     Path savedModel = Files.createDirectories(dir.resolve("package-model"));
     unzip(Files.newInputStream(unpacked.resolve("savedmodel.zip")), savedModel);
@@ -258,13 +277,13 @@ class EndToEndTest {
   }
 
   private static String sha256(Path file) throws Exception {
-    return java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    return HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
-  private static void unzip(java.io.InputStream zip, Path target) throws Exception {
-    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(zip)) {
-      for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+  private static void unzip(InputStream zip, Path target) throws Exception {
+    try (ZipInputStream in = new ZipInputStream(zip)) {
+      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
         Path out = target.resolve(e.getName());
         Files.createDirectories(out.getParent());
         Files.copy(in, out);

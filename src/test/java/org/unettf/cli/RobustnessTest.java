@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.train.Checkpoints;
 import org.unettf.train.EventFiles;
 
 /** Interruption, divergence, unwritable outputs and oversized tiles, through the real CLI. */
+@Isbi
 class RobustnessTest {
   @TempDir
   Path dir;

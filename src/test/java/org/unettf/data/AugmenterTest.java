@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class AugmenterTest {
     Sample again = a.sample(slice, new SplittableRandom(3));
     Sample other = a.sample(slice, new SplittableRandom(4));
     assertArrayEquals(one.image(), again.image());
-    assertNotEquals(java.util.Arrays.hashCode(one.image()), java.util.Arrays.hashCode(other.image()));
+    assertNotEquals(Arrays.hashCode(one.image()), Arrays.hashCode(other.image()));
   }
 
   @Test
@@ -133,6 +134,6 @@ class AugmenterTest {
     Sample jittered = new Augmenter(intensity, 40, 40).sample(slice, new SplittableRandom(1));
     assertArrayEquals(plain.labels(), jittered.labels());
     assertArrayEquals(plain.weights(), jittered.weights());
-    assertNotEquals(java.util.Arrays.hashCode(plain.image()), java.util.Arrays.hashCode(jittered.image()));
+    assertNotEquals(Arrays.hashCode(plain.image()), Arrays.hashCode(jittered.image()));
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -56,7 +57,7 @@ class DatasetTest {
       c.forEachRemaining(k -> visits[k.slice()]++);
     }
     for (int v : visits) {
-      assertTrue(v >= 49 && v <= 51, java.util.Arrays.toString(visits));
+      assertTrue(v >= 49 && v <= 51, Arrays.toString(visits));
     }
   }
 

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.unettf.numerics.ConnectedComponents;
 import org.unettf.numerics.Dihedral;
 
 class WeightMapTest {
@@ -67,13 +70,13 @@ class WeightMapTest {
     for (int i = 0; i < cell.length; i++) {
       cell[i] = labels[i] == 1;
     }
-    int[] ids = org.unettf.numerics.ConnectedComponents.label(cell, w, h).labels();
+    int[] ids = ConnectedComponents.label(cell, w, h).labels();
     float[] weights = WeightMap.compute(labels, w, h, WC, 10, 5);
     for (int p = 0; p < labels.length; p++) {
       if (labels[p] == 1) {
         continue;
       }
-      java.util.Map<Integer, Double> nearestPerCell = new java.util.HashMap<>();
+      Map<Integer, Double> nearestPerCell = new HashMap<>();
       for (int q = 0; q < labels.length; q++) {
         if (ids[q] > 0) {
           double d = Math.hypot(p % w - q % w, p / w - q / w);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RuntimeConfig;
 import org.unettf.data.OverlapTile;
@@ -19,6 +20,7 @@ import org.unettf.io.StackReader;
 import org.unettf.metrics.Evaluation;
 
 /** The model in savedmodel/isbi2012 loads and scores what its MODEL_CARD.md says, within half a point. */
+@Isbi
 class BundledModelTest {
   private static final Path BUNDLED = Path.of("savedmodel", "isbi2012");
 

@@ -10,9 +10,11 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 
 /** tools/fetch-isbi.sh against a local mirror laid out like the public one. */
+@Isbi
 class FetchIsbiScriptTest {
   @TempDir
   Path dir;

@@ -10,11 +10,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.unettf.Isbi;
 
 /**
  * The ISBI 2012 stacks committed in data/isbi2012 hold the challenge's pixels: their SHA-256 equals
  * the one tools/fetch-isbi.sh checks downloads against, so the two can never disagree.
  */
+@Isbi
 class IsbiDataTest {
   @ParameterizedTest
   @ValueSource(strings = {"train-volume", "train-labels", "test-volume"})

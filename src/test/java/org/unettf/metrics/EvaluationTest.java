@@ -58,4 +58,40 @@ class EvaluationTest {
     double expected = (1 * -Math.log(0.8) + 3 * -Math.log(0.6)) / 4;
     assertEquals(expected, r.loss(), 1e-6);
   }
+
+  /**
+   * Truth: cells at x 0–3 and 5–8, membrane at 4; the prediction's boundary (probability 0.05)
+   * is three wide, x 3–5. At thresholds 0.1 … 0.8 the un-thinned V_rand is 10/13 (two
+   * singletons, worked out in BorderThinningTest), the best there is (at 0.0 all is one cell:
+   * 2/3; above 0.8 all is boundary); thinned it is 1, first reached at 0.1.
+   */
+  @Test
+  void thinningForgivesAThickBoundary() {
+    byte[] truth = {1, 1, 1, 1, 0, 1, 1, 1, 1};
+    float[] cell = {0.9f, 0.9f, 0.9f, 0.05f, 0.05f, 0.05f, 0.9f, 0.9f, 0.9f};
+    Evaluation.Report r = Evaluation.evaluate(List.of(new Evaluation.Prediction(0, 9, 1, 2, twoClass(cell), truth, null)));
+    assertEquals(10.0 / 13, r.vRand(), 1e-12);
+    assertEquals(0.1, r.randThreshold(), 1e-12);
+    assertEquals(1.0, r.vRandThinned(), 1e-12);
+    assertEquals(1.0, r.vInfoThinned(), 1e-12);
+    assertEquals(0.1, r.randThinnedThreshold(), 1e-12);
+    assertEquals(0.1, r.infoThinnedThreshold(), 1e-12);
+    assertEquals(1.0, r.slices().get(0).vRandThinned(), 1e-12);
+    assertEquals(10.0 / 13, r.slices().get(0).vRand(), 1e-12);
+  }
+
+  /**
+   * Label images as they are, ids neither consecutive nor per slice: slice 0 is the truth's
+   * own partition (1, 1); slice 1 one segment over both cells, a merge (V_rand 2/3, V_info 0).
+   */
+  @Test
+  void segmentsAreScoredAsTheyAre() {
+    byte[] truth = {1, 1, 1, 1, 0, 1, 1, 1, 1};
+    int[][] labels = {{7, 7, 7, 7, 0, 900, 900, 900, 900}, {5, 5, 5, 5, 5, 5, 5, 5, 5}};
+    Evaluation.SegmentScores s = Evaluation.segments(new byte[][] {truth, truth}, labels, 9, 1);
+    assertEquals(1.0, s.sliceRand()[0], 1e-12);
+    assertEquals(2.0 / 3, s.sliceRand()[1], 1e-12);
+    assertEquals(5.0 / 6, s.vRand(), 1e-12);
+    assertEquals(0.5, s.vInfo(), 1e-12);
+  }
 }

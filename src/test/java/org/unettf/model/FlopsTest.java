@@ -27,14 +27,14 @@ class FlopsTest {
       long tiles = (edge + m - 1) / m;
       saved += 3 * 2.0 * layer[1] * layer[2] * (9.0 * edge * edge - (m + 2) * (m + 2) * tiles * tiles);
     }
-    double multiplied = Flops.trainingStepMultiplied(PAPER, 572, 1);
+    double multiplied = Flops.trainingStepMultiplied(PAPER, 572, 1, Tuning.oneDnnFp32(true));
     assertEquals(Flops.trainingStep(PAPER, 572, 1) - saved, multiplied, 1);
     assertTrue(multiplied < 0.85 * Flops.trainingStep(PAPER, 572, 1), "the wide layers save over 15%: " + multiplied);
 
     ModelConfig narrow = new ModelConfig(5, 16, ModelConfig.Padding.VALID, false, 0.5, 2, 1);
-    assertEquals(Flops.trainingStep(narrow, 572, 1), Flops.trainingStepMultiplied(narrow, 572, 1),
+    assertEquals(Flops.trainingStep(narrow, 572, 1), Flops.trainingStepMultiplied(narrow, 572, 1, Tuning.oneDnnFp32(true)),
         "no layer is that wide");
     ModelConfig same = new ModelConfig(5, 64, ModelConfig.Padding.SAME, false, 0.5, 2, 1);
-    assertEquals(Flops.trainingStep(same, 512, 1), Flops.trainingStepMultiplied(same, 512, 1), "same padding: direct");
+    assertEquals(Flops.trainingStep(same, 512, 1), Flops.trainingStepMultiplied(same, 512, 1, Tuning.oneDnnFp32(true)), "same padding: direct");
   }
 }

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
@@ -26,6 +27,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.unettf.config.ModelConfig.Padding;
 
 class GradientsTest {
   @ParameterizedTest(name = "static shape {0}")
@@ -38,11 +40,11 @@ class GradientsTest {
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
           Placeholder.shape(staticShape ? Shape.of(2, 5, 6, 3) : Shape.of(-1, -1, -1, 3)));
       Variable<TFloat32> bias = tf.variable(tf.constant(new float[] {0.5f, -1f, 2f}));
-      Operand<TFloat32> trained = Layers.initialised(tf, 1).forOneDnnFp32(true).bias(x, bias, Mode.TRAIN);
+      Operand<TFloat32> trained = Tuning.oneDnnFp32(true).bias(tf, x, bias, Mode.TRAIN);
       Operand<TFloat32> plain = tf.nn.biasAdd(x, bias);
       assertEquals("BiasAddV1", trained.op().type());
-      assertEquals("BiasAdd", Layers.initialised(tf, 1).bias(x, bias, Mode.TRAIN).op().type(), "untuned: as usual");
-      assertEquals("BiasAdd", Layers.initialised(tf, 1).forOneDnnFp32(true).bias(x, bias, Mode.INFER).op().type());
+      assertEquals("BiasAdd", Tuning.plain().bias(tf, x, bias, Mode.TRAIN).op().type(), "untuned: as usual");
+      assertEquals("BiasAdd", Tuning.oneDnnFp32(true).bias(tf, x, bias, Mode.INFER).op().type());
       Operand<TFloat32> projection = projection(tf, plain, 1, 2);
       Output<?>[] trainedGrads = gradients(g, tf, trained, projection, x, bias);
       List<String> types = new ArrayList<>();
@@ -62,21 +64,21 @@ class GradientsTest {
   }
 
   @ParameterizedTest(name = "{0} padding")
-  @ValueSource(strings = {"VALID", "SAME"})
-  void trainingConvBiasReluIsOneOpWithTheCompositionsValueAndGradients(String padding) {
+  @EnumSource(Padding.class)
+  void trainingConvBiasReluIsOneOpWithTheCompositionsValueAndGradients(Padding padding) {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
-      Layers layers = Layers.initialised(tf, 1).forOneDnnFp32(true);
-      Variable<TFloat32> kernel = layers.kernel("kernel", 3, 3, 4);
+      Tuning tuned = Tuning.oneDnnFp32(true);
+      Variable<TFloat32> kernel = Layers.initialised(tf, 1).kernel("kernel", 3, 3, 4);
       // A spread of biases, so that the ReLU cuts a good share of every channel.
       Variable<TFloat32> bias = tf.variable(tf.constant(new float[] {0.8f, -0.5f, 0f, -1.5f}));
-      Operand<TFloat32> fused = layers.convBiasRelu(x, kernel, bias, padding, Mode.TRAIN);
-      Operand<TFloat32> plain = tf.nn.relu(tf.nn.biasAdd(layers.conv(x, kernel, padding), bias));
+      Operand<TFloat32> fused = tuned.convBiasRelu(tf, x, kernel, bias, padding, Mode.TRAIN);
+      Operand<TFloat32> plain = tf.nn.relu(tf.nn.biasAdd(LayerOps.conv(tf, x, kernel, padding), bias));
       assertEquals("_FusedConv2D", fused.op().type());
-      assertEquals("Relu", layers.convBiasRelu(x, kernel, bias, padding, Mode.INFER).op().type(),
+      assertEquals("Relu", tuned.convBiasRelu(tf, x, kernel, bias, padding, Mode.INFER).op().type(),
           "inference graphs leave the fusing to TensorFlow");
-      assertEquals("Relu", Layers.initialised(tf, 1).convBiasRelu(x, kernel, bias, padding, Mode.TRAIN).op().type(),
+      assertEquals("Relu", Tuning.plain().convBiasRelu(tf, x, kernel, bias, padding, Mode.TRAIN).op().type(),
           "untuned: as usual");
       Operand<TFloat32> projection = projection(tf, plain, 1, 2);
       Output<?>[] fusedGrads = gradients(g, tf, fused, projection, x, kernel, bias);
@@ -99,9 +101,8 @@ class GradientsTest {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 6)));
-      Layers layers = Layers.initialised(tf, 1).forOneDnnFp32(tuned);
-      Variable<TFloat32> kernel = layers.kernel("kernel", 2, 4, 6);
-      Operand<TFloat32> up = layers.upConv(x, kernel);
+      Variable<TFloat32> kernel = Layers.initialised(tf, 1).kernel("kernel", 2, 4, 6);
+      Operand<TFloat32> up = (tuned ? Tuning.oneDnnFp32(true) : Tuning.plain()).upConv(tf, x, kernel);
       Operand<TInt32> shape = tf.shape(x);
       Operand<TFloat32> transposed = tf.nn.conv2dBackpropInput(
           tf.stack(List.of(Blocks.dim(tf, shape, 0), tf.math.mul(Blocks.dim(tf, shape, 1), tf.constant(2)),

@@ -11,6 +11,7 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
@@ -53,14 +54,14 @@ class LossTest {
   }
 
   @Test
-  void lossMatchesAHandComputedWeightedCrossEntropy() {
+  void theTrainingGraphsShareMatchesAHandComputedWeightedCrossEntropy() {
     Fixture f = fixture();
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      Operand<TFloat32> loss = Loss.weightedCrossEntropy(tf,
-          tf.constant(Shape.of(1, 2, 3, K), org.tensorflow.ndarray.buffer.DataBuffers.of(f.logits())),
-          tf.constant(Shape.of(1, 2, 3), org.tensorflow.ndarray.buffer.DataBuffers.of(f.labels())),
-          tf.constant(Shape.of(1, 2, 3), org.tensorflow.ndarray.buffer.DataBuffers.of(f.weights())), K);
+      Operand<TFloat32> weights = tf.constant(Shape.of(1, 2, 3), DataBuffers.of(f.weights()));
+      Operand<TFloat32> loss = Loss.crossEntropyShare(tf,
+          tf.constant(Shape.of(1, 2, 3, K), DataBuffers.of(f.logits())),
+          tf.constant(Shape.of(1, 2, 3), DataBuffers.of(f.labels())), weights, K, Loss.totalWeight(tf, weights));
       try (Result r = s.runner().fetch(loss).run()) {
         assertEquals(handLoss(f.logits(), f.labels(), f.weights()), ((TFloat32) r.get(0)).getFloat(), 1e-5);
       }
@@ -114,9 +115,9 @@ class LossTest {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> logits = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, 2, 3, K)));
-      Operand<TFloat32> loss = Loss.weightedCrossEntropy(tf, logits,
-          tf.constant(Shape.of(1, 2, 3), org.tensorflow.ndarray.buffer.DataBuffers.of(f.labels())),
-          tf.constant(Shape.of(1, 2, 3), org.tensorflow.ndarray.buffer.DataBuffers.of(f.weights())), K);
+      Operand<TFloat32> weights = tf.constant(Shape.of(1, 2, 3), DataBuffers.of(f.weights()));
+      Operand<TFloat32> loss = Loss.crossEntropyShare(tf, logits,
+          tf.constant(Shape.of(1, 2, 3), DataBuffers.of(f.labels())), weights, K, Loss.totalWeight(tf, weights));
       Output<?>[] grad = g.addGradients(loss.asOutput(), new Output<?>[] {logits.asOutput()});
       float[] analytic;
       try (TFloat32 in = Tensors.floats(f.logits(), 1, 2, 3, K);

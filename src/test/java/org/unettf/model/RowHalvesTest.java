@@ -27,6 +27,8 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.unettf.config.ModelConfig;
+import org.unettf.config.ModelConfig.Padding;
+import org.unettf.config.RuntimeConfig;
 import org.unettf.data.Normalization;
 
 class RowHalvesTest {
@@ -74,11 +76,9 @@ class RowHalvesTest {
     ModelConfig spec = new ModelConfig(3, 4, ModelConfig.Padding.VALID, batchNorm, 0.5, 2, 1);
     int input = 44;
     float[] image = uniform(2 * input * input, 7);
-    List<float[]> plain = logitsAndGradients(spec, input, image, layers -> layers);
-    List<float[]> tuned = logitsAndGradients(spec, input, image, layers -> {
-      Layers halves = layers.forOneDnnFp32(true).withRowHalvesFrom(0);
-      return winograd ? halves.withWinogradFrom(0) : halves;
-    });
+    List<float[]> plain = logitsAndGradients(spec, input, image, Tuning.plain());
+    Tuning halves = Tuning.oneDnnFp32(true).withRowHalvesFrom(0);
+    List<float[]> tuned = logitsAndGradients(spec, input, image, winograd ? halves.withWinogradFrom(0) : halves);
     assertEquals(plain.size(), tuned.size());
     for (int i = 0; i < plain.size(); i++) {
       assertArrayEquals(plain.get(i), tuned.get(i), 1e-3f, i == 0 ? "logits" : "gradient " + i);
@@ -87,24 +87,22 @@ class RowHalvesTest {
 
   @Test
   void onlyWideValidConvolutionsRunOnHalves() {
-    try (Graph g = new Graph()) {
-      Layers layers = Layers.restorable(Ops.create(g));
-      Layers on = layers.forOneDnnFp32(true);
-      assertTrue(on.rowHalves(1024, 512, "VALID"));
-      assertTrue(on.rowHalves(256, 256, "VALID"));
-      assertTrue(!on.rowHalves(256, 128, "VALID"), "narrow layers are as fast either way");
-      assertTrue(!on.rowHalves(1024, 512, "SAME"), "a same-padded half would see zeros at the seam");
-      assertTrue(!layers.rowHalves(1024, 512, "VALID"), "off unless asked for");
-      assertTrue(!layers.forOneDnnFp32(false).rowHalves(1024, 1024, "VALID"));
-    }
+    Tuning on = Tuning.oneDnnFp32(true);
+    assertTrue(on.rowHalves(1024, 512, Padding.VALID));
+    assertTrue(on.rowHalves(256, 256, Padding.VALID));
+    assertTrue(!on.rowHalves(256, 128, Padding.VALID), "narrow layers are as fast either way");
+    assertTrue(!on.rowHalves(1024, 512, Padding.SAME), "a same-padded half would see zeros at the seam");
+    assertTrue(!Tuning.plain().rowHalves(1024, 512, Padding.VALID), "off unless asked for");
+    assertTrue(!Tuning.of(new RuntimeConfig(0, 0, "cpu", 1, RuntimeConfig.Precision.BF16, true))
+        .rowHalves(1024, 1024, Padding.VALID), "bf16 graphs are not tuned");
   }
 
   private static List<float[]> logitsAndGradients(ModelConfig spec, int input, float[] image,
-      UnaryOperator<Layers> tuning) {
+      Tuning tuning) {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(2, input, input, 1)));
-      UNet net = UNet.build(tuning.apply(Layers.initialised(tf, 3)), spec, new Normalization(0.5, 0.2));
+      UNet net = UNet.build(Layers.initialised(tf, 3), spec, new Normalization(0.5, 0.2), tuning);
       Operand<TInt64> seed = tf.constant(new long[] {9, 1});
       Operand<TFloat32> logits = net.logits(x, Mode.TRAIN, seed, new ArrayList<>());
       Output<?>[] grads = gradients(g, tf, logits, projection(tf, logits, 5, 6),

@@ -27,7 +27,7 @@ class UNetTest {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(2, input, input, 1)));
-      UNet net = UNet.build(Layers.initialised(tf, 1), spec, new Normalization(0.5, 0.2));
+      UNet net = UNet.build(Layers.initialised(tf, 1), spec, new Normalization(0.5, 0.2), Tuning.plain());
       Operand<TFloat32> logits = net.logits(image, Mode.INFER, null, new ArrayList<>());
       Shape fixed = logits.shape();
       if (fixed.hasUnknownDimension()) {
@@ -49,7 +49,7 @@ class UNetTest {
   void parameterCountOfThePapersNetworkMatchesItsVariables(int filters) {
     ModelConfig spec = new ModelConfig(5, filters, ModelConfig.Padding.VALID, false, 0.5, 2, 1);
     try (Graph g = new Graph()) {
-      UNet net = UNet.build(Layers.restorable(Ops.create(g)), spec, new Normalization(0, 1));
+      UNet net = UNet.build(Layers.restorable(Ops.create(g)), spec, new Normalization(0, 1), Tuning.plain());
       long parameters = net.trainableVariables().stream().map(Variable::shape).mapToLong(Shape::size).sum();
       assertEquals(spec.parameterCount(), parameters);
     }

@@ -24,6 +24,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.unettf.config.ModelConfig.Padding;
+import org.unettf.config.RuntimeConfig;
 import org.unettf.numerics.Winograd;
 
 class WinogradConvTest {
@@ -70,21 +72,20 @@ class WinogradConvTest {
 
   @Test
   void onlyTheWidestValidConvolutionsInTunedTrainingTakeIt() {
-    try (Graph g = new Graph()) {
-      Layers layers = Layers.restorable(Ops.create(g));
-      Layers tuned = layers.forOneDnnFp32(true);
-      assertEquals(4, tuned.winograd(512, 512, "VALID", Mode.TRAIN).outputs());
-      assertEquals(4, tuned.winograd(1024, 512, "VALID", Mode.TRAIN).outputs());
-      assertEquals(2, tuned.winograd(1024, 1024, "VALID", Mode.TRAIN).outputs(),
-          "F(4×4)'s kernel transform is too large at the widest layer");
-      assertNull(tuned.winograd(256, 512, "VALID", Mode.TRAIN), "narrower layers gained little or lost");
-      assertNull(tuned.winograd(1024, 1024, "SAME", Mode.TRAIN), "a same-padded tile would need the padding");
-      assertNull(tuned.winograd(1024, 1024, "VALID", Mode.INFER), "exported graphs keep the plain convolution");
-      assertNull(layers.winograd(1024, 1024, "VALID", Mode.TRAIN), "off unless tuned");
-      assertNull(layers.forOneDnnFp32(false).winograd(1024, 1024, "VALID", Mode.TRAIN));
-      assertNull(tuned.withWinograd(false).winograd(1024, 1024, "VALID", Mode.TRAIN), "runtime.winograd: false");
-      assertEquals(2, tuned.withWinograd(true).winograd(1024, 1024, "VALID", Mode.TRAIN).outputs());
-    }
+    Tuning tuned = Tuning.oneDnnFp32(true);
+    assertEquals(4, tuned.winograd(512, 512, Padding.VALID, Mode.TRAIN).outputs());
+    assertEquals(4, tuned.winograd(1024, 512, Padding.VALID, Mode.TRAIN).outputs());
+    assertEquals(2, tuned.winograd(1024, 1024, Padding.VALID, Mode.TRAIN).outputs(),
+        "F(4×4)'s kernel transform is too large at the widest layer");
+    assertNull(tuned.winograd(256, 512, Padding.VALID, Mode.TRAIN), "narrower layers gained little or lost");
+    assertNull(tuned.winograd(1024, 1024, Padding.SAME, Mode.TRAIN), "a same-padded tile would need the padding");
+    assertNull(tuned.winograd(1024, 1024, Padding.VALID, Mode.INFER), "exported graphs keep the plain convolution");
+    assertNull(Tuning.plain().winograd(1024, 1024, Padding.VALID, Mode.TRAIN), "off unless tuned");
+    assertNull(Tuning.of(new RuntimeConfig(0, 0, "cpu", 1, RuntimeConfig.Precision.BF16, true))
+        .winograd(1024, 1024, Padding.VALID, Mode.TRAIN), "bf16 graphs are not tuned");
+    assertNull(Tuning.oneDnnFp32(false).winograd(1024, 1024, Padding.VALID, Mode.TRAIN), "runtime.winograd: false");
+    assertEquals(2, Tuning.of(new RuntimeConfig(0, 0, "cpu", 1, RuntimeConfig.Precision.FP32, true))
+        .winograd(1024, 1024, Padding.VALID, Mode.TRAIN).outputs());
   }
 
 }

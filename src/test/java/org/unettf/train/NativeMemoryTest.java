@@ -2,10 +2,13 @@ package org.unettf.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.Augmenter;
@@ -14,6 +17,7 @@ import org.unettf.data.TrainingSet;
 import org.unettf.data.TrainingStream;
 
 /** TF tensors are closed as they go: 200 steps leave resident memory where it was. */
+@Isbi
 class NativeMemoryTest {
   /**
    * Resident memory outside the Java heap and the JVM's own areas: TensorFlow's tensors and
@@ -24,7 +28,7 @@ class NativeMemoryTest {
     // A second collection and a pause let the heap's freed pages leave the resident set first.
     Thread.sleep(200);
     System.gc();
-    var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+    var memory = ManagementFactory.getMemoryMXBean();
     double jvm = memory.getHeapMemoryUsage().getCommitted() + memory.getNonHeapMemoryUsage().getCommitted();
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith("VmRSS:")) {
@@ -52,15 +56,15 @@ class NativeMemoryTest {
           graph.step(batch, 1, step, step % 10 == 0);
         }
       }
-      double[] measured = java.util.Arrays.copyOfRange(rss, 1, rss.length);
+      double[] measured = Arrays.copyOfRange(rss, 1, rss.length);
       // A leak raises every later reading; one allocator's passing high-water mark raises only one,
       // so each end of the run is read as the lower of its two readings.
       int n = measured.length;
       double growth = Math.min(measured[n - 2], measured[n - 1]) - Math.min(measured[0], measured[1]);
       System.out.printf("native resident memory at steps 150..350: %s MB; growth over those 200 steps %.1f MB%n",
-          java.util.Arrays.toString(java.util.Arrays.stream(measured).map(Math::round).toArray()), growth);
+          Arrays.toString(Arrays.stream(measured).map(Math::round).toArray()), growth);
       assertTrue(growth < 10, "resident memory grew by " + growth + " MB over 200 steps: "
-          + java.util.Arrays.toString(measured));
+          + Arrays.toString(measured));
     }
   }
 }

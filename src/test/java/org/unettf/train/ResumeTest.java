@@ -11,11 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.TrainingSet;
 
 /** N steps, a checkpoint, and N resumed steps give what 2N straight steps give. */
+@Isbi
 class ResumeTest {
   @TempDir
   Path dir;

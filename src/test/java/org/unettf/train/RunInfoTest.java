@@ -13,6 +13,6 @@ class RunInfoTest {
     String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assumeTrue(git.waitFor() == 0, "not built from a git checkout");
     // The build recorded HEAD; "-dirty" marks uncommitted changes to tracked files.
-    assertEquals(head, RunInfo.gitCommit().replaceFirst("-dirty$", ""));
+    assertEquals(head, Provenance.commit().replaceFirst("-dirty$", ""));
   }
 }

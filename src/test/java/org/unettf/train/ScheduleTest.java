@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.Augmenter;
@@ -14,6 +15,7 @@ import org.unettf.data.Sample;
 import org.unettf.data.TrainingSet;
 
 /** A decay step scales momentum SGD's update by the factor from that step on, and not before. */
+@Isbi
 class ScheduleTest {
   private static RunConfig config(String schedule) {
     return TestData.tinyConfig("train: {steps: 10, batch: 1, optimizer: momentum, learning_rate: 0.05, momentum: 0.9"

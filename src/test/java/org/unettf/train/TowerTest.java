@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.Augmenter;
@@ -15,14 +18,15 @@ import org.unettf.data.TrainingSet;
 import org.unettf.model.Sessions;
 
 /** In-graph data parallelism: two towers of batch 1 make the update one tower of batch 2 makes. */
+@Isbi
 class TowerTest {
   private static RunConfig config(int replicas, String loss) {
     return TestData.tinyConfig("train: {batch: 2, loss: " + loss + ", optimizer: momentum, learning_rate: 0.05, "
         + "momentum: 0.9}\nruntime: {replicas: " + replicas + "}\n");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"cross_entropy", "dice", "cross_entropy_dice"})
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"cross_entropy", "dice", "cross_entropy_dice"})
   void twoTowersOfOneEqualOneTowerOfTwo(String loss) {
     RunConfig single = config(1, loss);
     RunConfig towers = config(2, loss);

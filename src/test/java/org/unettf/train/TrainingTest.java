@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.Event;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.OverlapTile;
@@ -28,6 +29,7 @@ import org.unettf.metrics.Evaluation;
 
 /** A short real training on ISBI crops with a tiny network, and what it leaves behind. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Isbi
 class TrainingTest {
   Path dir;
   RunConfig config;
@@ -76,6 +78,9 @@ class TrainingTest {
     List<double[]> vRand = EventFiles.scalars(validation, "v_rand");
     assertEquals(List.of(40.0, 80.0), vRand.stream().map(r -> r[0]).toList());
     assertEquals(outcome.lastReport().vRand(), vRand.get(1)[1], 1e-6);
+    List<double[]> thinned = EventFiles.scalars(validation, "v_rand_thinned");
+    assertEquals(outcome.lastReport().vRandThinned(), thinned.get(1)[1], 1e-6);
+    assertEquals(outcome.lastReport().vInfoThinned(), EventFiles.scalars(validation, "v_info_thinned").get(1)[1], 1e-6);
     List<String> validationTags = EventFiles.tags(validation);
     for (String tag : List.of("loss", "pixel_accuracy", "v_info", "pixel_error", "iou/class_1")) {
       assertTrue(validationTags.contains(tag), tag + " in " + validationTags);

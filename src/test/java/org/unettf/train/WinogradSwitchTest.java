@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.GraphDef;
+import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
 import org.unettf.data.Augmenter;
@@ -14,6 +15,7 @@ import org.unettf.data.Sample;
 import org.unettf.data.TrainingSet;
 
 /** {@code runtime.winograd} picks the wide layers' algorithm; either way a step computes the same. */
+@Isbi
 class WinogradSwitchTest {
   @Test
   void theSwitchChangesTheWideLayersButNotTheStep() throws Exception {

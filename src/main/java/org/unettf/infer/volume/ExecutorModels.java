@@ -3,10 +3,10 @@ package org.unettf.infer.volume;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.unettf.infer.SavedModelPredictor;
+import org.unettf.infer.Predictor;
 
 /**
- * The SavedModels of this JVM when it is a cluster worker, each loaded once, on first use.
+ * The models of this JVM when it is a cluster worker, each loaded once, on first use.
  *
  * <p>This is the one piece of global mutable state here, and deliberately so: an engine such as
  * Spark runs many tasks in each executor JVM and gives them no place to keep a model between
@@ -23,6 +23,6 @@ final class ExecutorModels {
 
   static Network network(VolumeJob job) {
     return LOADED.computeIfAbsent(new Key(job.model(), job.runtime()),
-        key -> Network.of(SavedModelPredictor.load(Path.of(key.model()), key.runtime().config())));
+        key -> Network.of(Predictor.load(Path.of(key.model()), key.runtime().config())));
   }
 }

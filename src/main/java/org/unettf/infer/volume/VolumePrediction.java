@@ -15,12 +15,12 @@ import org.unettf.data.BlockGrid;
 import org.unettf.data.BlockInput;
 import org.unettf.error.UserError;
 import org.unettf.infer.ModelCard;
-import org.unettf.infer.SavedModelPredictor;
+import org.unettf.config.RuntimeConfig;
+import org.unettf.infer.Predictor;
 import org.unettf.io.AtomicFiles;
 import org.unettf.io.OutputSet;
 import org.unettf.io.volume.Compression;
-import org.unettf.model.Sessions;
-import org.unettf.train.RunInfo;
+import org.unettf.train.Provenance;
 
 /**
  * {@code predict} on a whole volume, block by block: settles the job (model, input, output chunks
@@ -55,10 +55,10 @@ public final class VolumePrediction {
     if (spark) {
       requireSpark();
     }
-    try (SavedModelPredictor predictor = spark ? null : SavedModelPredictor.load(request.model(),
+    try (Predictor predictor = spark ? null : Predictor.load(request.model(),
         request.runtime().config())) {
-      Path modelDir = spark ? SavedModelPredictor.resolveVersion(request.model()) : predictor.path();
-      ModelCard card = spark ? cardOf(modelDir) : predictor.card();
+      Path modelDir = spark ? Predictor.resolve(request.model()) : predictor.path();
+      ModelCard card = spark ? cardOf(modelDir, request.runtime().config()) : predictor.card();
       int classes = card.model().classes();
       BlockInput input = BlockInput.open(request.input(), "--input", card.model().channels(), out::println);
       try (OutputSet staged = new OutputSet()) {
@@ -91,7 +91,7 @@ public final class VolumePrediction {
     }
   }
 
-  private static Summary runBlocks(VolumeRequest request, VolumeJob job, ModelCard card, SavedModelPredictor predictor,
+  private static Summary runBlocks(VolumeRequest request, VolumeJob job, ModelCard card, Predictor predictor,
       BlockInput input, OutputSet staged, PrintStream out, boolean terminal, boolean spark) {
     BlockGrid grid = job.grid();
     Shard shard = request.shard() == null ? Shard.ALL : request.shard();
@@ -279,17 +279,18 @@ public final class VolumePrediction {
     record.put(ChunkedOutputs.MASKS, "uint8 [z, y, x]: the most probable class, as its mask value "
         + Arrays.toString(Masks.values(card.classes())));
     record.put("command", r.command());
-    Map<String, Object> versions = new LinkedHashMap<>();
-    versions.put("unet_tf", RunInfo.version());
-    versions.put("git_commit", RunInfo.gitCommit());
-    versions.put("tensorflow", Sessions.TensorFlowVersion.VERSION);
-    versions.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-    record.put("versions", versions);
+    record.put("versions", Provenance.current().environment());
     record.put("created", Instant.now().toString());
     return record;
   }
 
-  private static ModelCard cardOf(Path dir) {
+  /** The card alone, where the executors are to load the model: an ONNX file keeps it inside. */
+  private static ModelCard cardOf(Path dir, RuntimeConfig runtime) {
+    if (Files.isRegularFile(dir)) {
+      try (Predictor onnx = Predictor.load(dir, runtime)) {
+        return onnx.card();
+      }
+    }
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw UserError.model(dir + " has no saved_model.pb: not a SavedModel folder");
     }

@@ -1,9 +1,13 @@
 package org.unettf.io.volume;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.unettf.error.UserError;
 
-/** The checks every volume makes on the boxes it is asked to read and the chunks it is given. */
+/**
+ * The checks every volume makes on the boxes it is asked to read and the chunks it is given, and
+ * the arrays a box is read into.
+ */
 final class Boxes {
   private Boxes() {}
 
@@ -35,6 +39,30 @@ final class Boxes {
     }
   }
 
+  /** The box's values as floats, once checked: {@code read} fills the array in C order. */
+  static float[] readFloats(Volume volume, long[] offset, int[] size, Consumer<float[]> read) {
+    check(volume, offset, size);
+    float[] out = new float[Rows.count(size)];
+    read.accept(out);
+    return out;
+  }
+
+  /**
+   * The box's integer values, once checked, for an integer volume only; a uint64 value that
+   * {@code read} finds too large for a long ({@link Samples.Overflow}) is reported by its voxel.
+   */
+  static long[] readLongs(Volume volume, long[] offset, int[] size, Consumer<long[]> read) {
+    check(volume, offset, size);
+    requireIntegers(volume);
+    long[] out = new long[Rows.count(size)];
+    try {
+      read.accept(out);
+    } catch (Samples.Overflow e) {
+      throw overflow(volume, offset, size, e.index);
+    }
+    return out;
+  }
+
   static void requireIntegers(Volume volume) {
     if (volume.dtype().isFloat()) {
       throw UserError.input(volume.describe() + " holds " + volume.dtype()
@@ -43,7 +71,7 @@ final class Boxes {
   }
 
   /** A uint64 value too large for a long, at element {@code index} of the box. */
-  static UserError overflow(Volume volume, long[] offset, int[] size, int index) {
+  private static UserError overflow(Volume volume, long[] offset, int[] size, int index) {
     long[] voxel = new long[size.length];
     for (int d = size.length - 1, rest = index; d >= 0; d--) {
       voxel[d] = offset[d] + rest % size[d];

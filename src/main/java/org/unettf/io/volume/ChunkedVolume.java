@@ -6,7 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
@@ -16,16 +18,12 @@ import org.unettf.io.AtomicFiles;
  * through a temporary sibling. Nothing here changes after construction, so reads and writes of
  * different chunks may run concurrently.
  */
-abstract class ChunkedVolume implements WritableVolume {
-  final String describe;
+abstract class ChunkedVolume extends AbstractWritableVolume {
   final Path dir;
-  final ChunkGrid grid;
-  final DType dtype;
   final ByteOrder order;
   final double fillValue;
   /** Outputs being resumed read chunks not yet written as the fill value; inputs must have them all. */
   final boolean fillMissing;
-  private final Map<String, Object> attributes;
 
   /** A decoded chunk: its elements in C order over {@code extent}, which covers at least the clipped chunk. */
   record Block(ByteBuffer data, int[] extent) {}
@@ -37,14 +35,11 @@ abstract class ChunkedVolume implements WritableVolume {
 
   ChunkedVolume(String describe, Path dir, ChunkGrid grid, DType dtype, ByteOrder order, double fillValue,
       boolean fillMissing, Map<String, Object> attributes) {
-    this.describe = describe;
+    super(describe, grid, dtype, attributes);
     this.dir = dir;
-    this.grid = grid;
-    this.dtype = dtype;
     this.order = order;
     this.fillValue = fillValue;
     this.fillMissing = fillMissing;
-    this.attributes = Json.copy(attributes);
   }
 
   /** The chunk's file relative to {@link #dir}, with '/' between folders. */
@@ -55,34 +50,29 @@ abstract class ChunkedVolume implements WritableVolume {
   /** The file contents for a chunk whose clipped values are in {@code clipped}, in {@link #order}. */
   abstract byte[] encode(long[] index, ByteBuffer clipped);
 
-  @Override
-  public String describe() {
-    return describe;
-  }
-
-  @Override
-  public long[] shape() {
-    return grid.shape();
-  }
-
-  @Override
-  public int[] chunks() {
-    return grid.chunks();
-  }
-
-  @Override
-  public ChunkGrid grid() {
-    return grid;
-  }
-
-  @Override
-  public DType dtype() {
-    return dtype;
-  }
-
-  @Override
-  public Map<String, Object> attributes() {
-    return attributes;
+  /**
+   * Resuming adds chunks to those written before, so an output found in place must have the layout
+   * asked for. {@code typeKey} names the type as the format's metadata does; {@code codecDifference}
+   * is the format's wording of how its stored codec differs, or null where it does not.
+   */
+  void requireLayout(ChunkGrid wantedGrid, DType wantedType, String typeKey, String codecDifference) {
+    List<String> differences = new ArrayList<>();
+    if (!Arrays.equals(grid.shape(), wantedGrid.shape())) {
+      differences.add("shape " + Arrays.toString(grid.shape()) + ", not " + Arrays.toString(wantedGrid.shape()));
+    }
+    if (!Arrays.equals(grid.chunks(), wantedGrid.chunks())) {
+      differences.add("chunks " + Arrays.toString(grid.chunks()) + ", not " + Arrays.toString(wantedGrid.chunks()));
+    }
+    if (dtype != wantedType) {
+      differences.add(typeKey + " " + dtype + ", not " + wantedType);
+    }
+    if (codecDifference != null) {
+      differences.add(codecDifference);
+    }
+    if (!differences.isEmpty()) {
+      throw UserError.output(describe + " exists with " + String.join(", ", differences)
+          + "; overwrite it or choose another path");
+    }
   }
 
   Path chunkFile(long[] index) {
@@ -96,27 +86,16 @@ abstract class ChunkedVolume implements WritableVolume {
 
   @Override
   public float[] readFloats(long[] offset, int[] size) {
-    Boxes.check(this, offset, size);
-    float[] out = new float[Rows.count(size)];
-    read(offset, size,
+    return Boxes.readFloats(this, offset, size, out -> read(offset, size,
         (block, from, to, n) -> Samples.toFloats(dtype, block.data(), from, out, to, n),
-        (to, n) -> Arrays.fill(out, to, to + n, (float) fillValue));
-    return out;
+        (to, n) -> Arrays.fill(out, to, to + n, (float) fillValue)));
   }
 
   @Override
   public long[] readLongs(long[] offset, int[] size) {
-    Boxes.check(this, offset, size);
-    Boxes.requireIntegers(this);
-    long[] out = new long[Rows.count(size)];
-    try {
-      read(offset, size,
-          (block, from, to, n) -> Samples.toLongs(dtype, block.data(), from, out, to, n),
-          (to, n) -> Arrays.fill(out, to, to + n, (long) fillValue));
-    } catch (Samples.Overflow e) {
-      throw Boxes.overflow(this, offset, size, e.index);
-    }
-    return out;
+    return Boxes.readLongs(this, offset, size, out -> read(offset, size,
+        (block, from, to, n) -> Samples.toLongs(dtype, block.data(), from, out, to, n),
+        (to, n) -> Arrays.fill(out, to, to + n, (long) fillValue)));
   }
 
   @FunctionalInterface
@@ -171,31 +150,7 @@ abstract class ChunkedVolume implements WritableVolume {
   }
 
   @Override
-  public void writeChunk(long[] chunkIndex, float[] values) {
-    write(chunkIndex, values, values.length);
-  }
-
-  @Override
-  public void writeChunk(long[] chunkIndex, byte[] values) {
-    write(chunkIndex, values, values.length);
-  }
-
-  @Override
-  public void writeChunk(long[] chunkIndex, short[] values) {
-    write(chunkIndex, values, values.length);
-  }
-
-  @Override
-  public void writeChunk(long[] chunkIndex, int[] values) {
-    write(chunkIndex, values, values.length);
-  }
-
-  @Override
-  public void writeChunk(long[] chunkIndex, long[] values) {
-    write(chunkIndex, values, values.length);
-  }
-
-  private void write(long[] index, Object values, int length) {
+  void write(long[] index, Object values, int length) {
     Boxes.checkWrite(this, index, values, length);
     ByteBuffer clipped = ByteBuffer.allocate(length * dtype.size()).order(order);
     Samples.store(dtype, values, 0, clipped, 0, length);

@@ -25,25 +25,20 @@ import org.unettf.error.UserError;
  * only the chunks a box overlaps (and reads only its rows from a contiguous dataset), so memory
  * follows the box. jhdf promises nothing about concurrent use of one file, so reads take turns.
  */
-final class Hdf5Volume implements Volume {
+final class Hdf5Volume extends AbstractVolume {
   private static final int LISTED = 12;
 
-  private final String describe;
   private final HdfFile file;
   private final Dataset dataset;
   private final long[] shape;
   private final int[] chunks;
-  private final DType dtype;
-  private final Map<String, Object> attributes;
 
   private Hdf5Volume(String describe, HdfFile file, Dataset dataset, DType dtype) {
-    this.describe = describe;
+    super(describe, dtype, attributes(dataset));
     this.file = file;
     this.dataset = dataset;
     this.shape = dataset.getDimensionsAsLong();
-    this.dtype = dtype;
     this.chunks = dataset instanceof ChunkedDataset c ? c.getChunkDimensions() : planes(shape);
-    this.attributes = Json.copy(attributes(dataset));
   }
 
   /** A contiguous dataset reads row by row; whole planes are a natural unit for callers to ask for. */
@@ -153,11 +148,6 @@ final class Hdf5Volume implements Volume {
   }
 
   @Override
-  public String describe() {
-    return describe;
-  }
-
-  @Override
   public long[] shape() {
     return shape.clone();
   }
@@ -168,38 +158,20 @@ final class Hdf5Volume implements Volume {
   }
 
   @Override
-  public DType dtype() {
-    return dtype;
-  }
-
-  @Override
-  public Map<String, Object> attributes() {
-    return attributes;
-  }
-
-  @Override
   public float[] readFloats(long[] offset, int[] size) {
-    Boxes.check(this, offset, size);
-    float[] out = new float[Rows.count(size)];
-    if (out.length > 0) {
-      flatten(slice(offset, size), out, new int[1]);
-    }
-    return out;
+    return Boxes.readFloats(this, offset, size, out -> read(offset, size, out));
   }
 
   @Override
   public long[] readLongs(long[] offset, int[] size) {
-    Boxes.check(this, offset, size);
-    Boxes.requireIntegers(this);
-    long[] out = new long[Rows.count(size)];
-    if (out.length > 0) {
-      try {
-        flatten(slice(offset, size), out, new int[1]);
-      } catch (Samples.Overflow e) {
-        throw Boxes.overflow(this, offset, size, e.index);
-      }
+    return Boxes.readLongs(this, offset, size, out -> read(offset, size, out));
+  }
+
+  /** Fills {@code out}, a float[] or long[] of the box's size; jhdf is not asked for an empty box. */
+  private void read(long[] offset, int[] size, Object out) {
+    if (Rows.count(size) > 0) {
+      flatten(slice(offset, size), out, new int[1]);
     }
-    return out;
   }
 
   private Object slice(long[] offset, int[] size) {

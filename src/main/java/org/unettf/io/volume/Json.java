@@ -61,8 +61,8 @@ final class Json {
     return map == null ? Map.of() : Collections.unmodifiableMap(GSON.fromJson(GSON.toJson(map), MAP));
   }
 
-  /** Whether two maps hold the same JSON. */
-  static boolean same(Map<String, Object> a, Map<String, Object> b) {
+  /** Whether two values (maps, lists, numbers, strings or null) are the same JSON. */
+  static boolean same(Object a, Object b) {
     return GSON.toJsonTree(a).equals(GSON.toJsonTree(b));
   }
 

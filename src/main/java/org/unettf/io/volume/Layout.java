@@ -3,11 +3,14 @@ package org.unettf.io.volume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
 
-/** What lies at an output path before anything is written there. */
+/** What a path holds: checked before anything is written there, and listed for a group. */
 final class Layout {
   private Layout() {}
 
@@ -57,6 +60,35 @@ final class Layout {
       return list.count();
     } catch (IOException e) {
       return 0;
+    }
+  }
+
+  /**
+   * The volumes under {@code root} by path relative to it, with '/' between folders, in name order:
+   * the folders {@code isVolume} accepts, looked for in those {@code descend} accepts, at most 8
+   * folders deep.
+   */
+  static List<String> volumes(Path root, Predicate<Path> isVolume, Predicate<Path> descend) {
+    List<String> out = new ArrayList<>();
+    collect(root, root, isVolume, descend, out, 0);
+    return out;
+  }
+
+  private static void collect(Path root, Path dir, Predicate<Path> isVolume, Predicate<Path> descend,
+      List<String> out, int depth) {
+    if (depth > 8) {
+      return;
+    }
+    try (Stream<Path> list = Files.list(dir)) {
+      for (Path child : list.filter(Files::isDirectory).sorted().toList()) {
+        if (isVolume.test(child)) {
+          out.add(root.relativize(child).toString().replace('\\', '/'));
+        } else if (descend.test(child)) {
+          collect(root, child, isVolume, descend, out, depth + 1);
+        }
+      }
+    } catch (IOException e) {
+      // An unreadable folder lists nothing; the caller's message says what was found.
     }
   }
 

@@ -4,11 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.unettf.error.UserError;
@@ -165,11 +163,7 @@ final class N5Dataset extends ChunkedVolume {
         case OVERWRITE -> Layout.delete(dir, describe);
         case RESUME -> {
           N5Dataset old = open(describe, dir, true);
-          List<String> differences = old.differences(grid, dtype, config);
-          if (!differences.isEmpty()) {
-            throw UserError.output(describe + " exists with " + String.join(", ", differences)
-                + "; overwrite it or choose another path");
-          }
+          old.requireLayout(grid, dtype, "dataType", old.compressionDifference(config));
           if (!Json.same(old.attributes(), wanted)) {
             Json.write(dir.resolve(ATTRIBUTES), metadata(grid, dtype, config, wanted, isRoot));
             return open(describe, dir, true);
@@ -209,27 +203,10 @@ final class N5Dataset extends ChunkedVolume {
     return meta;
   }
 
-  private List<String> differences(ChunkGrid wantedGrid, DType wantedType, Map<String, Object> wantedConfig) {
-    List<String> out = new ArrayList<>();
-    if (!Arrays.equals(grid.shape(), wantedGrid.shape())) {
-      out.add("shape " + Arrays.toString(grid.shape()) + ", not " + Arrays.toString(wantedGrid.shape()));
-    }
-    if (!Arrays.equals(grid.chunks(), wantedGrid.chunks())) {
-      out.add("chunks " + Arrays.toString(grid.chunks()) + ", not " + Arrays.toString(wantedGrid.chunks()));
-    }
-    if (dtype != wantedType) {
-      out.add("dataType " + dtype + ", not " + wantedType);
-    }
+  /** The stored compression, in words, where it is not {@code wanted}; null where it is. */
+  private String compressionDifference(Map<String, Object> wanted) {
     Object stored = metadata.get("compression");
-    if (!(stored instanceof Map<?, ?> m) || !Json.same(cast(m), wantedConfig)) {
-      out.add("compression " + Json.compact(stored) + ", not " + Json.compact(wantedConfig));
-    }
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> cast(Map<?, ?> map) {
-    return (Map<String, Object>) map;
+    return Json.same(stored, wanted) ? null : "compression " + Json.compact(stored) + ", not " + Json.compact(wanted);
   }
 
   private static long[] reversed(long[] values) {

@@ -3,11 +3,9 @@ package org.unettf.io.volume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
 
@@ -92,27 +90,12 @@ public final class N5Group {
   }
 
   static List<String> datasets(Path dir) {
-    List<String> out = new ArrayList<>();
-    collect(dir, dir, out, 0);
-    return out;
+    return Layout.volumes(dir, N5Dataset::isDataset, N5Group::mayHoldDatasets);
   }
 
-  private static void collect(Path root, Path dir, List<String> out, int depth) {
-    if (depth > 8) {
-      return;
-    }
-    try (Stream<Path> list = Files.list(dir)) {
-      for (Path child : list.filter(Files::isDirectory).sorted().toList()) {
-        if (N5Dataset.isDataset(child)) {
-          out.add(root.relativize(child).toString().replace('\\', '/'));
-        } else if (!child.getFileName().toString().matches("\\d+")) {
-          // Numbered folders are a dataset's blocks, never groups worth descending into.
-          collect(root, child, out, depth + 1);
-        }
-      }
-    } catch (IOException e) {
-      // An unreadable folder lists nothing; the caller's message says what was found.
-    }
+  /** Numbered folders are a dataset's blocks, never groups worth descending into. */
+  private static boolean mayHoldDatasets(Path dir) {
+    return !dir.getFileName().toString().matches("\\d+");
   }
 
   /** Gives the container's root its format version, unless it has attributes already. */

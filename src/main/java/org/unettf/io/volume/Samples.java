@@ -18,45 +18,10 @@ final class Samples {
 
   static void toFloats(DType type, ByteBuffer src, int from, float[] dst, int to, int n) {
     switch (type) {
-      case UINT8 -> {
-        for (int i = 0; i < n; i++) {
-          dst[to + i] = src.get(from + i) & 0xff;
-        }
-      }
-      case INT8 -> {
-        for (int i = 0; i < n; i++) {
-          dst[to + i] = src.get(from + i);
-        }
-      }
-      case UINT16 -> {
-        for (int i = 0; i < n; i++) {
-          dst[to + i] = src.getShort(2 * (from + i)) & 0xffff;
-        }
-      }
-      case INT16 -> {
-        for (int i = 0; i < n; i++) {
-          dst[to + i] = src.getShort(2 * (from + i));
-        }
-      }
-      case UINT32 -> {
-        for (int i = 0; i < n; i++) {
-          dst[to + i] = src.getInt(4 * (from + i)) & 0xffffffffL;
-        }
-      }
-      case INT32 -> {
-        for (int i = 0; i < n; i++) {
-          dst[to + i] = src.getInt(4 * (from + i));
-        }
-      }
       case UINT64 -> {
         for (int i = 0; i < n; i++) {
           long v = src.getLong(8 * (from + i));
           dst[to + i] = v >= 0 ? v : (float) (v >>> 1) * 2f;
-        }
-      }
-      case INT64 -> {
-        for (int i = 0; i < n; i++) {
-          dst[to + i] = src.getLong(8 * (from + i));
         }
       }
       case FLOAT32 -> src.duplicate().order(src.order()).position(4 * from).asFloatBuffer().get(dst, to, n);
@@ -65,50 +30,70 @@ final class Samples {
           dst[to + i] = (float) src.getDouble(8 * (from + i));
         }
       }
-      default -> throw new IllegalStateException(type.name());
+      default -> integers(type, src, from, n, (i, v) -> dst[to + i] = v);
     }
   }
 
   /** Integer elements exactly; {@link Overflow} names the first uint64 past {@link Long#MAX_VALUE}. */
   static void toLongs(DType type, ByteBuffer src, int from, long[] dst, int to, int n) {
+    if (type != DType.UINT64) {
+      integers(type, src, from, n, (i, v) -> dst[to + i] = v);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      long v = src.getLong(8 * (from + i));
+      if (v < 0) {
+        throw new Overflow(to + i);
+      }
+      dst[to + i] = v;
+    }
+  }
+
+  /** Receives element {@code i} of a run, read as a long. */
+  @FunctionalInterface
+  private interface IntegerSink {
+    void put(int i, long value);
+  }
+
+  /**
+   * Reads {@code n} elements of every integer type but uint64, whose values a long holds exactly,
+   * so that floats and longs are read from them alike.
+   */
+  private static void integers(DType type, ByteBuffer src, int from, int n, IntegerSink sink) {
     switch (type) {
       case UINT8 -> {
         for (int i = 0; i < n; i++) {
-          dst[to + i] = src.get(from + i) & 0xff;
+          sink.put(i, src.get(from + i) & 0xff);
         }
       }
       case INT8 -> {
         for (int i = 0; i < n; i++) {
-          dst[to + i] = src.get(from + i);
+          sink.put(i, src.get(from + i));
         }
       }
       case UINT16 -> {
         for (int i = 0; i < n; i++) {
-          dst[to + i] = src.getShort(2 * (from + i)) & 0xffff;
+          sink.put(i, src.getShort(2 * (from + i)) & 0xffff);
         }
       }
       case INT16 -> {
         for (int i = 0; i < n; i++) {
-          dst[to + i] = src.getShort(2 * (from + i));
+          sink.put(i, src.getShort(2 * (from + i)));
         }
       }
       case UINT32 -> {
         for (int i = 0; i < n; i++) {
-          dst[to + i] = src.getInt(4 * (from + i)) & 0xffffffffL;
+          sink.put(i, src.getInt(4 * (from + i)) & 0xffffffffL);
         }
       }
       case INT32 -> {
         for (int i = 0; i < n; i++) {
-          dst[to + i] = src.getInt(4 * (from + i));
+          sink.put(i, src.getInt(4 * (from + i)));
         }
       }
-      case UINT64, INT64 -> {
+      case INT64 -> {
         for (int i = 0; i < n; i++) {
-          long v = src.getLong(8 * (from + i));
-          if (v < 0 && type == DType.UINT64) {
-            throw new Overflow(to + i);
-          }
-          dst[to + i] = v;
+          sink.put(i, src.getLong(8 * (from + i)));
         }
       }
       default -> throw new IllegalStateException(type.name() + " is not an integer type");

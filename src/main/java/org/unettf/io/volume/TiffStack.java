@@ -25,15 +25,13 @@ import org.unettf.io.TiffStructure;
  * has it: TwelveMonkeys' {@code read} scales float pages into [0, 1]. ImageIO readers are not
  * thread-safe, so each thread borrows its own from a pool.
  */
-final class TiffStack implements Volume {
-  private final String describe;
+final class TiffStack extends AbstractVolume {
   private final Path file;
   private final int pages;
   private final int width;
   private final int height;
   private final int bands;
   private final boolean tiled;
-  private final DType dtype;
   private final ConcurrentLinkedQueue<PageReader> idle = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
@@ -49,14 +47,13 @@ final class TiffStack implements Volume {
   }
 
   private TiffStack(String describe, Path file, TiffPages.Page first, int pages, DType dtype) {
-    this.describe = describe;
+    super(describe, dtype, Map.of());
     this.file = file;
     this.pages = pages;
     this.width = first.width();
     this.height = first.height();
     this.bands = first.samples();
     this.tiled = first.tiled();
-    this.dtype = dtype;
   }
 
   static TiffStack open(String describe, Path file) {
@@ -134,11 +131,6 @@ final class TiffStack implements Volume {
   }
 
   @Override
-  public String describe() {
-    return describe;
-  }
-
-  @Override
   public long[] shape() {
     return bands == 1 ? new long[] {pages, height, width} : new long[] {bands, pages, height, width};
   }
@@ -149,20 +141,8 @@ final class TiffStack implements Volume {
   }
 
   @Override
-  public DType dtype() {
-    return dtype;
-  }
-
-  @Override
-  public Map<String, Object> attributes() {
-    return Map.of();
-  }
-
-  @Override
   public float[] readFloats(long[] offset, int[] size) {
-    Boxes.check(this, offset, size);
-    float[] out = new float[Rows.count(size)];
-    read(offset, size, (raster, band, to, n, x, y, w, h) -> {
+    return Boxes.readFloats(this, offset, size, out -> read(offset, size, (raster, band, to, n, x, y, w, h) -> {
       if (dtype.isFloat()) {
         float[] samples = raster.getSamples(x, y, w, h, band, (float[]) null);
         System.arraycopy(samples, 0, out, to, n);
@@ -172,22 +152,17 @@ final class TiffStack implements Volume {
           out[to + i] = integer(samples[i]);
         }
       }
-    });
-    return out;
+    }));
   }
 
   @Override
   public long[] readLongs(long[] offset, int[] size) {
-    Boxes.check(this, offset, size);
-    Boxes.requireIntegers(this);
-    long[] out = new long[Rows.count(size)];
-    read(offset, size, (raster, band, to, n, x, y, w, h) -> {
+    return Boxes.readLongs(this, offset, size, out -> read(offset, size, (raster, band, to, n, x, y, w, h) -> {
       int[] samples = raster.getSamples(x, y, w, h, band, (int[]) null);
       for (int i = 0; i < n; i++) {
         out[to + i] = integer(samples[i]);
       }
-    });
-    return out;
+    }));
   }
 
   /** A decoded sample read by the page's type: decoders differ in which Java type they widen to. */

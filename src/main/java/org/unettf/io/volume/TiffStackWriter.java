@@ -41,12 +41,9 @@ import org.unettf.io.AtomicFiles;
  * the next one to append wait in memory until it comes. uint8, uint16, uint32 and float32 pages,
  * Deflate-compressed unless asked for none, through the JDK's TIFF writer.
  */
-public final class TiffStackWriter implements WritableVolume {
-  private final String describe;
+public final class TiffStackWriter extends AbstractWritableVolume {
   private final Path target;
   private final Path partial;
-  private final ChunkGrid grid;
-  private final DType dtype;
   private final boolean compress;
   private final ImageWriter writer;
   private final ImageOutputStream out;
@@ -58,11 +55,9 @@ public final class TiffStackWriter implements WritableVolume {
 
   private TiffStackWriter(String describe, Path target, Path partial, long[] shape, DType dtype, boolean compress,
       ImageWriter writer, ImageOutputStream out) {
-    this.describe = describe;
+    super(describe, new ChunkGrid(shape, new int[] {1, (int) shape[1], (int) shape[2]}), dtype, Map.of());
     this.target = target;
     this.partial = partial;
-    this.grid = new ChunkGrid(shape, new int[] {1, (int) shape[1], (int) shape[2]});
-    this.dtype = dtype;
     this.compress = compress;
     this.writer = writer;
     this.out = out;
@@ -124,61 +119,7 @@ public final class TiffStackWriter implements WritableVolume {
   }
 
   @Override
-  public String describe() {
-    return describe;
-  }
-
-  @Override
-  public long[] shape() {
-    return grid.shape();
-  }
-
-  @Override
-  public int[] chunks() {
-    return grid.chunks();
-  }
-
-  @Override
-  public ChunkGrid grid() {
-    return grid;
-  }
-
-  @Override
-  public DType dtype() {
-    return dtype;
-  }
-
-  @Override
-  public Map<String, Object> attributes() {
-    return Map.of();
-  }
-
-  @Override
-  public void writeChunk(long[] chunkIndex, float[] values) {
-    write(chunkIndex, values, values.length);
-  }
-
-  @Override
-  public void writeChunk(long[] chunkIndex, byte[] values) {
-    write(chunkIndex, values, values.length);
-  }
-
-  @Override
-  public void writeChunk(long[] chunkIndex, short[] values) {
-    write(chunkIndex, values, values.length);
-  }
-
-  @Override
-  public void writeChunk(long[] chunkIndex, int[] values) {
-    write(chunkIndex, values, values.length);
-  }
-
-  @Override
-  public void writeChunk(long[] chunkIndex, long[] values) {
-    write(chunkIndex, values, values.length);
-  }
-
-  private synchronized void write(long[] index, Object values, int length) {
+  synchronized void write(long[] index, Object values, int length) {
     if (committed || closed) {
       throw new IllegalStateException(describe + " is " + (committed ? "committed" : "closed"));
     }

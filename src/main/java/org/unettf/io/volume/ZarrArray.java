@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -191,11 +190,7 @@ final class ZarrArray extends ChunkedVolume {
         case OVERWRITE -> Layout.delete(dir, describe);
         case RESUME -> {
           ZarrArray old = open(describe, dir, true);
-          List<String> differences = old.differences(grid, dtype, compressor);
-          if (!differences.isEmpty()) {
-            throw UserError.output(describe + " exists with " + String.join(", ", differences)
-                + "; overwrite it or choose another path");
-          }
+          old.requireLayout(grid, dtype, "dtype", old.compressorDifference(compressor));
           Map<String, Object> wanted = attributes == null ? Map.of() : attributes;
           if (!Json.same(old.attributes(), wanted)) {
             writeAttributes(dir, wanted);
@@ -234,31 +229,12 @@ final class ZarrArray extends ChunkedVolume {
     Json.write(dir.resolve(ATTRS), attributes == null ? Map.of() : attributes);
   }
 
-  private List<String> differences(ChunkGrid wantedGrid, DType wantedType, Map<String, Object> wantedCompressor) {
-    List<String> out = new ArrayList<>();
-    if (!Arrays.equals(grid.shape(), wantedGrid.shape())) {
-      out.add("shape " + Arrays.toString(grid.shape()) + ", not " + Arrays.toString(wantedGrid.shape()));
-    }
-    if (!Arrays.equals(grid.chunks(), wantedGrid.chunks())) {
-      out.add("chunks " + Arrays.toString(grid.chunks()) + ", not " + Arrays.toString(wantedGrid.chunks()));
-    }
-    if (dtype != wantedType) {
-      out.add("dtype " + dtype + ", not " + wantedType);
-    }
+  /** The stored compressor, in words, where it is not {@code wanted} (null meaning none); null where it is. */
+  private String compressorDifference(Map<String, Object> wanted) {
     Object stored = metadata.get("compressor");
-    boolean same = stored == null || wantedCompressor == null
-        ? stored == wantedCompressor
-        : stored instanceof Map<?, ?> m && Json.same(cast(m), wantedCompressor);
-    if (!same) {
-      out.add("compressor " + (stored == null ? "none" : Json.compact(stored)) + ", not "
-          + (wantedCompressor == null ? "none" : Json.compact(wantedCompressor)));
-    }
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> cast(Map<?, ?> map) {
-    return (Map<String, Object>) map;
+    return Json.same(stored, wanted) ? null
+        : "compressor " + (stored == null ? "none" : Json.compact(stored)) + ", not "
+            + (wanted == null ? "none" : Json.compact(wanted));
   }
 
   @Override

@@ -3,10 +3,8 @@ package org.unettf.io.volume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.unettf.error.UserError;
 import org.unettf.io.AtomicFiles;
 
@@ -77,26 +75,7 @@ public final class ZarrGroup {
   }
 
   static List<String> arrays(Path dir) {
-    List<String> out = new ArrayList<>();
-    collect(dir, dir, out, 0);
-    return out;
-  }
-
-  private static void collect(Path root, Path dir, List<String> out, int depth) {
-    if (depth > 8) {
-      return;
-    }
-    try (Stream<Path> list = Files.list(dir)) {
-      for (Path child : list.filter(Files::isDirectory).sorted().toList()) {
-        if (ZarrArray.isArray(child)) {
-          out.add(root.relativize(child).toString().replace('\\', '/'));
-        } else if (ZarrArray.isGroup(child)) {
-          collect(root, child, out, depth + 1);
-        }
-      }
-    } catch (IOException e) {
-      // An unreadable folder lists nothing; the caller's message says what was found.
-    }
+    return Layout.volumes(dir, ZarrArray::isArray, ZarrArray::isGroup);
   }
 
   /** Makes every folder from {@code root} down to {@code parent} a group, creating them as needed. */

@@ -1,0 +1,45 @@
+package org.unettf.cli;
+
+import org.unettf.error.UserError;
+import org.unettf.numerics.Instances;
+import picocli.CommandLine.Option;
+
+/** How cells become objects (predict --instances, evaluate): the seeded watershed's main parameters. */
+final class InstanceOptions {
+  private static final Instances.Parameters DEFAULTS = Instances.Parameters.defaults();
+
+  @Option(names = "--seed-threshold", paramLabel = "P",
+      description = "Cell probability above which pixels seed a cell (default: " + Instances.SEED_THRESHOLD + ").")
+  Double seedThreshold;
+
+  @Option(names = "--smooth", paramLabel = "PX",
+      description = "Gaussian smoothing of the probability before seeding, in pixels (default: " + Instances.SIGMA + ").")
+  Double sigma;
+
+  @Option(names = "--min-segment", paramLabel = "PIXELS",
+      description = "Segments smaller than this are merged into a neighbour (default: " + Instances.MIN_SEGMENT + ").")
+  Integer minSegment;
+
+  Instances.Parameters parameters() {
+    Instances.Parameters p = DEFAULTS;
+    if (seedThreshold != null) {
+      if (!(seedThreshold > 0 && seedThreshold < 1)) {
+        throw UserError.config("--seed-threshold: expected a probability between 0 and 1, found " + seedThreshold);
+      }
+      p = p.withSeeds(p.seeding(), seedThreshold, p.seedDistance(), p.minSeedSize());
+    }
+    if (sigma != null) {
+      if (!(sigma >= 0 && sigma <= 50)) {
+        throw UserError.config("--smooth: expected pixels from 0 to 50, found " + sigma);
+      }
+      p = p.withSigma(sigma);
+    }
+    if (minSegment != null) {
+      if (minSegment < 0) {
+        throw UserError.config("--min-segment: expected a number of pixels ≥ 0, found " + minSegment);
+      }
+      p = p.withMerging(minSegment, p.mergeBelow(), p.mergeWithin());
+    }
+    return p;
+  }
+}
