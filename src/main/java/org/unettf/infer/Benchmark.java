@@ -28,6 +28,7 @@ import org.unettf.data.Slice;
 import org.unettf.data.TrainingSet;
 import org.unettf.data.TrainingStream;
 import org.unettf.data.WeightMap;
+import org.unettf.infer.volume.VolumeBench;
 import org.unettf.io.AtomicFiles;
 import org.unettf.metrics.Evaluation;
 import org.unettf.model.Flops;
@@ -318,6 +319,13 @@ public final class Benchmark {
         OverlapTile.Plan.onePass(), all);
     put("inference_tta8_slices_per_second", 1 / ((System.nanoTime() - t0) / 1e9),
         "           %.3f slices/s with 8-fold test-time augmentation");
+    List<float[]> images = shown.stream().filter(s -> s.width() == first.width() && s.height() == first.height())
+        .map(Slice::image).toList();
+    VolumeBench.Result volume = VolumeBench.measure(cfg.model(), cfg.data().classes(), graph, images, first.width(),
+        first.height(), 8, OverlapTile.Plan.onePass(), 2, 3);
+    put("volume_voxels_per_second", volume.volumeVoxelsPerSecond(), "volume: %.0f voxels/s block by block (blocks of "
+        + Arrays.toString(volume.block()) + ", Zarr in and out, 2 workers)");
+    put("volume_fraction_of_slice_rate", volume.fraction(), "        %.2f of the rate predicting the slices whole");
   }
 
   /**

@@ -22,4 +22,9 @@ public interface Predictor extends OverlapTile.TileModel, AutoCloseable {
   static Predictor load(Path path, RuntimeConfig runtime) {
     return Files.isRegularFile(path) ? OnnxPredictor.load(path, runtime) : SavedModelPredictor.load(path, runtime);
   }
+
+  /** What {@link #load} would load: the ONNX file, or the SavedModel version folder. */
+  static Path resolve(Path path) {
+    return Files.isRegularFile(path) ? path : SavedModelPredictor.resolveVersion(path);
+  }
 }

@@ -23,7 +23,11 @@ import org.unettf.model.Sessions;
 import org.unettf.model.Tensors;
 import org.unettf.model.Tuning;
 
-/** A loaded unet-tf SavedModel as a {@link OverlapTile.TileModel}, through its {@code serving_default} signature. */
+/**
+ * A loaded unet-tf SavedModel as a {@link OverlapTile.TileModel}, through its {@code serving_default}
+ * signature. {@link #predict} may be called from several threads at once: TensorFlow runs one
+ * session concurrently, and each call feeds and fetches its own tensors.
+ */
 public final class SavedModelPredictor implements Predictor {
   private final AutoCloseable resources;
   private final Session session;
@@ -166,7 +170,7 @@ public final class SavedModelPredictor implements Predictor {
   }
 
   /** A TF Serving base folder's newest version, or {@code path} itself. */
-  static Path resolveVersion(Path path) {
+  public static Path resolveVersion(Path path) {
     if (!Files.isDirectory(path)) {
       throw UserError.model(path + " not found: expected a SavedModel folder or an ONNX file");
     }

@@ -47,8 +47,19 @@ public final class Dihedral {
     return out;
   }
 
-  /** Where pixel (x, y) of a {@code width×height} image lands under element {@code k}. */
-  static int[] map(int k, int x, int y, int width, int height) {
+  /**
+   * The element that undoes {@code k}: the opposite quarter turns, and each flip (with or without
+   * turns) itself, as every reflection of the square is its own inverse.
+   */
+  public static int inverse(int k) {
+    return k < 4 ? (4 - k) % 4 : k;
+  }
+
+  /**
+   * Where pixel (x, y) of a {@code width×height} image lands under element {@code k}. The map is
+   * affine, so it holds for pixels outside the image too (mirror-extended ones, say).
+   */
+  public static int[] map(int k, int x, int y, int width, int height) {
     int w = width;
     int h = height;
     if (k >= 4) {
