@@ -59,10 +59,12 @@ class KillTrialsIT {
     assertEquals(List.of(), partials(run), "a finished run leaves no temporaries");
 
     Path base = dir.resolve("exported");
+    long t0 = System.nanoTime();
     Jar.Result first = Jar.run("export", "--run", run.toString(), "--output", base.toString());
+    int exportMillis = (int) ((System.nanoTime() - t0) / 1_000_000);
     assertEquals(0, first.code(), first.output());
     for (int i = 0; i < 5; i++) {
-      exportTrial(run, base);
+      exportTrial(run, base, exportMillis);
     }
     Jar.Result again = Jar.run("export", "--run", run.toString(), "--output", base.toString());
     assertEquals(0, again.code(), again.output());
@@ -76,10 +78,12 @@ class KillTrialsIT {
     Path output = dir.resolve("predicted").resolve("p.tif");
     String[] predict = {"predict", "--model", base.resolve("1").toString(), "--input", TestData.volume().toString(),
         "--output", output.toString(), "--tta", "8"};
+    t0 = System.nanoTime();
     Jar.Result once = Jar.run(predict);
+    int predictMillis = (int) ((System.nanoTime() - t0) / 1_000_000);
     assertEquals(0, once.code(), once.output());
     for (int i = 0; i < 5; i++) {
-      predictTrial(predict, output.getParent());
+      predictTrial(predict, output.getParent(), predictMillis);
     }
     Jar.Result last = Jar.run(predict);
     assertEquals(0, last.code(), last.output());
@@ -124,12 +128,12 @@ class KillTrialsIT {
     }
   }
 
-  private void exportTrial(Path run, Path base) throws Exception {
+  private void exportTrial(Path run, Path base, int uninterruptedMillis) throws Exception {
     Map<Path, Map<String, String>> before = new TreeMap<>();
     for (Path v : versions(base)) {
       before.put(v, hashes(v));
     }
-    kill(new String[] {"export", "--run", run.toString(), "--output", base.toString()}, 1000 + random.nextInt(2500));
+    kill(new String[] {"export", "--run", run.toString(), "--output", base.toString()}, during(uninterruptedMillis));
     for (Map.Entry<Path, Map<String, String>> v : before.entrySet()) {
       count(Files.isDirectory(v.getKey()) && hashes(v.getKey()).equals(v.getValue()), "export " + v.getKey() + " changed");
     }
@@ -140,10 +144,18 @@ class KillTrialsIT {
     }
   }
 
-  private void predictTrial(String[] predict, Path folder) throws Exception {
+  private void predictTrial(String[] predict, Path folder, int uninterruptedMillis) throws Exception {
     Map<String, String> before = hashes(folder);
-    kill(predict, 1500 + random.nextInt(5000));
+    kill(predict, during(uninterruptedMillis));
     count(hashes(folder).equals(before), "predict outputs in " + folder + " changed");
+  }
+
+  /**
+   * A random moment between 30% and 90% of the time the command took uninterrupted, so that the
+   * kills land in its work however fast the machine runs today.
+   */
+  private int during(int millis) {
+    return (int) (millis * (0.3 + 0.6 * random.nextDouble()));
   }
 
   /** Starts the jar, kills it with SIGKILL after {@code millis}, and returns what it printed. */
