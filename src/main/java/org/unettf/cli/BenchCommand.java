@@ -6,7 +6,7 @@ import org.unettf.config.ConfigLoader;
 import org.unettf.config.RunConfig;
 import org.unettf.config.RuntimeConfig;
 import org.unettf.error.UserError;
-import org.unettf.infer.Benchmark;
+import org.unettf.infer.bench.Benchmark;
 import org.unettf.io.AtomicFiles;
 import org.unettf.io.OutputSet;
 import org.unettf.train.RunInfo;

@@ -59,7 +59,7 @@ public final class SavedModelPredictor implements Predictor {
   }
 
   /** The SavedModel's own graph as exported, for measuring it against the rebuilt one. */
-  static SavedModelPredictor asExported(Path path, RuntimeConfig runtime) {
+  public static SavedModelPredictor asExported(Path path, RuntimeConfig runtime) {
     return load(path, runtime, false);
   }
 

@@ -173,6 +173,11 @@ public final class VolumePrediction {
     if (lower.endsWith(".n5") || lower.contains(".n5/")) {
       return VolumeJob.Format.N5;
     }
+    if (lower.endsWith(".h5") || lower.endsWith(".hdf5") || lower.contains(".h5:") || lower.contains(".hdf5:")) {
+      // jhdf writes a dataset whole from memory, not chunk by chunk as blocks finish.
+      throw UserError.config("--output: HDF5 is read, not written (no Java HDF5 writer writes chunk by chunk); "
+          + "expected a .zarr or .n5 folder or a .tif file, found " + output);
+    }
     throw UserError.config("--output: cannot tell the format of " + output + ": expected a .zarr or .n5 folder (a "
         + "group for probabilities and masks) or a .tif file");
   }

@@ -155,7 +155,8 @@ class BadVolumeInputTest {
       "out.tif | --shard 0/2 | --shard: shards write one chunked output together; a TIFF stack is written by one process in page order, so write a .zarr or .n5 output",
       "out.tif | --engine spark | --engine spark: executors write chunks of a .zarr or .n5 output; a TIFF stack is written by one process in page order",
       "out.tif | --chunks 1,60,100 | --chunks: a TIFF output is written in whole slices; chunks apply to .zarr and .n5 outputs",
-      "out.h5 | --tta 1 | --output: cannot tell the format of OUT: expected a .zarr or .n5 folder (a group for probabilities and masks) or a .tif file"})
+      "out.h5 | --tta 1 | --output: HDF5 is read, not written (no Java HDF5 writer writes chunk by chunk); expected a .zarr or .n5 folder or a .tif file, found OUT",
+      "out.png | --tta 1 | --output: cannot tell the format of OUT: expected a .zarr or .n5 folder (a group for probabilities and masks) or a .tif file"})
   void outputsAndOptionsThatDoNotGoTogether(String name, String option, String message) {
     String out = dir.resolve(name).toString();
     TinyModels.Run r = predict(input(), out, option.split(" "));

@@ -1,4 +1,4 @@
-package org.unettf.infer;
+package org.unettf.infer.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +28,13 @@ import org.unettf.data.Slice;
 import org.unettf.data.TrainingSet;
 import org.unettf.data.TrainingStream;
 import org.unettf.data.WeightMap;
+import org.unettf.infer.CellInstances;
+import org.unettf.infer.Exporter;
+import org.unettf.infer.ModelCard;
+import org.unettf.infer.OnnxExporter;
+import org.unettf.infer.OnnxPredictor;
+import org.unettf.infer.Predictor;
+import org.unettf.infer.SavedModelPredictor;
 import org.unettf.infer.volume.VolumeBench;
 import org.unettf.io.AtomicFiles;
 import org.unettf.metrics.Evaluation;
