@@ -1,26 +1,23 @@
 package org.unettf.train;
 
 import java.io.PrintStream;
-import java.time.Duration;
+import org.unettf.io.ProgressLine;
 
 /**
  * The training progress line: step, loss, images/s and time left. On a terminal it redraws one
  * line; in a log file it prints a line every {@code every} steps.
  */
 public final class Progress implements TrainingListener {
-  private final PrintStream out;
-  private final boolean terminal;
+  private final ProgressLine line;
   private final long total;
   private final int every;
   private final long start = System.nanoTime();
   private final long firstStep;
-  private boolean drawn;
   private double emaLoss = Double.NaN;
   private double emaRate = Double.NaN;
 
   public Progress(PrintStream out, boolean terminal, long firstStep, long total, int every) {
-    this.out = out;
-    this.terminal = terminal;
+    this.line = new ProgressLine(out, terminal);
     this.firstStep = firstStep;
     this.total = total;
     this.every = every;
@@ -49,51 +46,23 @@ public final class Progress implements TrainingListener {
   }
 
   public void update(long step, double loss, double imagesPerSecond) {
-    if (!terminal && step % every != 0 && step != total) {
+    if (!line.terminal() && step % every != 0 && step != total) {
       return;
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     long done = step - firstStep;
     long left = total - step;
-    String eta = done > 0 ? format(Duration.ofSeconds((long) (elapsed / done * left))) : "?";
-    int width = 24;
-    int filled = (int) (width * step / Math.max(1, total));
-    String bar = "#".repeat(filled) + ".".repeat(width - filled);
-    String line = String.format("step %d/%d [%s] loss %.4f  %.2f img/s  ETA %s", step, total, bar, loss,
-        imagesPerSecond, eta);
-    if (terminal) {
-      out.print("\r" + line + "   ");
-      drawn = true;
-    } else {
-      out.println(line);
-    }
-    out.flush();
+    String eta = done > 0 ? ProgressLine.duration(elapsed / done * left) : "?";
+    line.draw(String.format("step %d/%d %s loss %.4f  %.2f img/s  ETA %s", step, total, ProgressLine.bar(step, total),
+        loss, imagesPerSecond, eta));
   }
 
   /** Prints a message on its own line without garbling the progress line. */
   public void message(String text) {
-    if (drawn) {
-      out.println();
-      drawn = false;
-    }
-    out.println(text);
+    line.message(text);
   }
 
   public void finish() {
-    if (drawn) {
-      out.println();
-      drawn = false;
-    }
-  }
-
-  static String format(Duration d) {
-    long s = d.getSeconds();
-    if (s >= 3600) {
-      return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
-    }
-    if (s >= 60) {
-      return String.format("%dm%02ds", s / 60, s % 60);
-    }
-    return s + "s";
+    line.finish();
   }
 }

@@ -83,7 +83,7 @@ final class OutputGroup {
             + String.join("; ", Fingerprint.differences(settings(found), settings(record)))
             + "); rerun with the same model and options to resume it, or add --overwrite to replace it");
       }
-      if (isEmpty(dir) || abandoned(dir, zarr)) {
+      if (isEmpty(dir) || onlyTemporaries(dir) || abandoned(dir, zarr)) {
         if (age(dir) < YOUNG_MS && System.currentTimeMillis() < deadline) {
           // Most likely another process that has just made the folder and is writing the attributes.
           sleep();
@@ -92,8 +92,10 @@ final class OutputGroup {
         // An empty folder, or a group whose maker stopped before writing its attributes: remove it
         // and race for it like a new one.
         try {
-          if (!isEmpty(dir)) {
-            Files.delete(dir.resolve(zarr ? ".zgroup" : "attributes.json"));
+          try (Stream<Path> list = Files.list(dir)) {
+            for (Path p : list.toList()) {
+              Files.delete(p);
+            }
           }
           Files.delete(dir);
         } catch (NoSuchFileException | DirectoryNotEmptyException ignored) {
@@ -206,6 +208,17 @@ final class OutputGroup {
       }
       return names.equals(List.of("attributes.json")) && N5Group.open(dir).attributes().isEmpty();
     } catch (IOException | UserError e) {
+      return false;
+    }
+  }
+
+  /** Only files being written (a maker's attributes under their temporary names), nothing whole yet. */
+  private static boolean onlyTemporaries(Path dir) {
+    try (Stream<Path> list = Files.list(dir)) {
+      List<Path> entries = list.toList();
+      return !entries.isEmpty() && entries.stream().allMatch(p -> Files.isRegularFile(p)
+          && p.getFileName().toString().endsWith(".partial"));
+    } catch (IOException e) {
       return false;
     }
   }

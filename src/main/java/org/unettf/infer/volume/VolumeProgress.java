@@ -1,14 +1,14 @@
 package org.unettf.infer.volume;
 
 import java.io.PrintStream;
+import org.unettf.io.ProgressLine;
 
 /**
  * The prediction's progress line: blocks done, voxels per second and time left. On a terminal it
  * redraws one line; in a log it prints a line every {@code every} seconds and at the end.
  */
 public final class VolumeProgress {
-  private final PrintStream out;
-  private final boolean terminal;
+  private final ProgressLine line;
   private final long blocks;
   private final long voxels;
   private final double every;
@@ -16,12 +16,10 @@ public final class VolumeProgress {
   private long done;
   private long voxelsDone;
   private double lastPrinted = Double.NEGATIVE_INFINITY;
-  private boolean drawn;
 
   /** {@code blocks} and {@code voxels} to do in this run (blocks found complete excluded). */
   public VolumeProgress(PrintStream out, boolean terminal, long blocks, long voxels, double every) {
-    this.out = out;
-    this.terminal = terminal;
+    this.line = new ProgressLine(out, terminal);
     this.blocks = blocks;
     this.voxels = voxels;
     this.every = every;
@@ -37,23 +35,14 @@ public final class VolumeProgress {
     done += count;
     voxelsDone += blockVoxels;
     double elapsed = (System.nanoTime() - start) / 1e9;
-    if (!terminal && elapsed - lastPrinted < every && done < blocks) {
+    if (!line.terminal() && elapsed - lastPrinted < every && done < blocks) {
       return;
     }
     lastPrinted = elapsed;
     double rate = voxelsDone / Math.max(elapsed, 1e-9);
-    String eta = rate > 0 ? duration((voxels - voxelsDone) / rate) : "?";
-    int width = 24;
-    int filled = (int) (width * done / Math.max(1, blocks));
-    String line = String.format("blocks %d/%d [%s] %s voxels/s  ETA %s", done, blocks,
-        "#".repeat(filled) + ".".repeat(width - filled), amount(rate), eta);
-    if (terminal) {
-      out.print("\r" + line + "   ");
-      drawn = true;
-    } else {
-      out.println(line);
-    }
-    out.flush();
+    String eta = rate > 0 ? ProgressLine.duration((voxels - voxelsDone) / rate) : "?";
+    line.draw(String.format("blocks %d/%d %s %s voxels/s  ETA %s", done, blocks, ProgressLine.bar(done, blocks),
+        amount(rate), eta));
   }
 
   public synchronized long voxelsDone() {
@@ -65,11 +54,8 @@ public final class VolumeProgress {
   }
 
   /** Ends the redrawn line. */
-  public synchronized void finish() {
-    if (drawn) {
-      out.println();
-      drawn = false;
-    }
+  public void finish() {
+    line.finish();
   }
 
   /** 12.3 M, 4.56 G: voxel counts and rates for people. */
@@ -86,14 +72,4 @@ public final class VolumeProgress {
     return String.format("%.0f", value);
   }
 
-  static String duration(double seconds) {
-    long s = Math.round(seconds);
-    if (s >= 3600) {
-      return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
-    }
-    if (s >= 60) {
-      return String.format("%dm%02ds", s / 60, s % 60);
-    }
-    return s + "s";
-  }
 }
