@@ -1,6 +1,7 @@
 package org.unettf.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -97,22 +100,29 @@ class DatasetTest {
 
   @Test
   void closingStopsEveryPipelineThread() throws InterruptedException {
-    int before = pipelineThreads();
+    // Threads of earlier tests may still be ending; only this pipeline's own threads count.
+    Set<Thread> before = pipelineThreads();
     Dataset<Long> endless = SampleKey.endless(5).shuffle(4, 1).map(DatasetTest::heavy, 3).batch(2).map(b -> 0L, 2)
         .prefetch(4);
     try (var c = endless.cursor()) {
       c.next();
-      assertTrue(pipelineThreads() > before);
+      assertFalse(started(before).isEmpty());
     }
-    for (int i = 0; i < 50 && pipelineThreads() > before; i++) {
+    for (int i = 0; i < 50 && !started(before).isEmpty(); i++) {
       Thread.sleep(20);
     }
-    assertEquals(before, pipelineThreads());
+    assertEquals(Set.of(), started(before));
   }
 
-  private static int pipelineThreads() {
-    return (int) Thread.getAllStackTraces().keySet().stream()
+  private static Set<Thread> started(Set<Thread> before) {
+    Set<Thread> now = pipelineThreads();
+    now.removeAll(before);
+    return now;
+  }
+
+  private static Set<Thread> pipelineThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().startsWith("unet-"))
-        .count();
+        .collect(Collectors.toCollection(HashSet::new));
   }
 }
