@@ -56,6 +56,9 @@ public final class Trainer {
     Checkpoints checkpoints = new Checkpoints(run.checkpoints(), train.keepCheckpoints());
     checkpoints.cleanStale();
     AtomicFiles.cleanStale(run.root());
+    // An export killed at the end of an earlier sitting leaves its version folder half-made.
+    AtomicFiles.cleanStale(run.savedModels());
+    AtomicFiles.cleanStale(run.bestSavedModels());
     Validator validator = new Validator(data.validation(), config.model(), OverlapTile.Plan.onePass());
     try (TrainingGraph graph = new TrainingGraph(config, data.normalization(),
             config.weights().calibration(data.classWeights()));

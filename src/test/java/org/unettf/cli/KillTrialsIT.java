@@ -103,7 +103,7 @@ class KillTrialsIT {
     long beforeStep = before.isPresent() ? Checkpoints.state(before.get()).step() : 0;
     boolean resume = Files.isRegularFile(run.resolve("config.yaml"));
     String log = kill(resume ? new String[] {"train", "--resume", run.toString()} : new String[] {"train",
-        config.toString()}, 2500 + random.nextInt(4500));
+        config.toString()}, 2500 + random.nextInt(3000));
     if (resume && before.isPresent() && log.contains("resumed ")) {
       assertTrue(log.contains("resumed " + before.get() + " at step " + beforeStep), log);
     }
