@@ -83,14 +83,12 @@ final class OutputGroup {
             + String.join("; ", Fingerprint.differences(settings(found), settings(record)))
             + "); rerun with the same model and options to resume it, or add --overwrite to replace it");
       }
-      if (isEmpty(dir) || inTheMaking(dir, zarr)) {
+      if (inTheMaking(dir, zarr) || abandoned(dir, zarr)) {
         if (age(dir) < YOUNG_MS && System.currentTimeMillis() < deadline) {
           // Most likely another process that has just made the folder and is writing the attributes.
           sleep();
           continue;
         }
-      }
-      if (isEmpty(dir) || onlyTemporaries(dir) || abandoned(dir, zarr)) {
         // An empty folder, or a group whose maker stopped before writing its attributes: remove it
         // and race for it like a new one.
         try {
@@ -215,32 +213,14 @@ final class OutputGroup {
   }
 
   /**
-   * Only what a maker writes before its record: Zarr's {@code .zgroup}, and files still under
-   * their temporary names (the record itself, on its way into {@code .zattrs} or N5's attributes).
+   * Nothing yet, or only what a maker writes before its record: Zarr's {@code .zgroup}, and files
+   * still under their temporary names (the record itself, on its way into {@code .zattrs} or N5's
+   * attributes).
    */
   private static boolean inTheMaking(Path dir, boolean zarr) {
     try (Stream<Path> list = Files.list(dir)) {
       return list.allMatch(p -> Files.isRegularFile(p) && ((zarr && p.getFileName().toString().equals(".zgroup"))
           || p.getFileName().toString().endsWith(".partial")));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Only files being written (a maker's attributes under their temporary names), nothing whole yet. */
-  private static boolean onlyTemporaries(Path dir) {
-    try (Stream<Path> list = Files.list(dir)) {
-      List<Path> entries = list.toList();
-      return !entries.isEmpty() && entries.stream().allMatch(p -> Files.isRegularFile(p)
-          && p.getFileName().toString().endsWith(".partial"));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean isEmpty(Path dir) {
-    try (Stream<Path> list = Files.list(dir)) {
-      return list.findAny().isEmpty();
     } catch (IOException e) {
       return false;
     }
