@@ -165,10 +165,13 @@ class KillTrialsIT {
     boolean ended = p.waitFor(millis, TimeUnit.MILLISECONDS);
     trials++;
     if (!ended) {
-      faults++;
       p.destroyForcibly();
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-      assertEquals(137, p.exitValue());
+      // A command may end on its own between the wait and the kill; only a killed one is a fault.
+      if (p.exitValue() != 0) {
+        assertEquals(137, p.exitValue());
+        faults++;
+      }
     }
     return Files.readString(log.toPath(), StandardCharsets.UTF_8);
   }
