@@ -20,6 +20,11 @@ final class InstanceOptions {
       description = "Segments smaller than this are merged into a neighbour (default: " + Instances.MIN_SEGMENT + ").")
   Integer minSegment;
 
+  /** Whether any of the options was given. */
+  boolean given() {
+    return seedThreshold != null || sigma != null || minSegment != null;
+  }
+
   Instances.Parameters parameters() {
     Instances.Parameters p = DEFAULTS;
     if (seedThreshold != null) {

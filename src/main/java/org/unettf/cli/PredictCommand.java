@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = {"Segment a volume, stack, slice or folder of slices with a SavedModel or an ONNX model, block by block.",
         "Inputs: in.zarr/raw, in.n5/raw, in.h5:/raw, stack.tif, a folder of TIFF/PNG slices, a PNG.",
-        "Outputs: OUT.zarr or OUT.n5 (a group of probabilities and masks, resumable), or OUT.tif."})
+        "Outputs: OUT.zarr or OUT.n5 (a group of probabilities and masks, resumable), or OUT.tif;",
+        "with --instances PATH also the cells as objects (uint32 labels)."})
 final class PredictCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
@@ -77,6 +78,19 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "A Spark setting, such as spark.executor.memory=8g; repeatable.")
   List<String> sparkConf = new ArrayList<>();
 
+  @Option(names = "--instances", paramLabel = "PATH",
+      description = "Also write the cells as objects, uint32 (0 = boundary, 1..N one cell each): a TIFF stack "
+          + "(cells.tif), a Zarr array or N5 dataset, or the --output group itself (its instances array). "
+          + "Block by block with a 64-pixel halo; cells that block borders cut are stitched.")
+  Path instances;
+
+  @Option(names = "--instances-3d",
+      description = "Link the cells through z (overlap of consecutive slices) instead of labelling each slice apart.")
+  boolean instances3d;
+
+  @Mixin
+  InstanceOptions cells;
+
   @Mixin
   ModelOptions options;
 
@@ -89,11 +103,17 @@ final class PredictCommand implements Callable<Integer> {
     if (engine != VolumeRequest.EngineKind.SPARK && (master != null || !sparkConf.isEmpty())) {
       throw UserError.config((master != null ? "--master" : "--spark-conf") + " is for --engine spark");
     }
+    if (instances == null && (instances3d || cells.given())) {
+      throw UserError.config((instances3d ? "--instances-3d" : "--seed-threshold, --smooth and --min-segment")
+          + " shape the cells of --instances PATH; give --instances too");
+    }
+    VolumeRequest.Cells objects = instances == null ? null
+        : new VolumeRequest.Cells(instances.toString(), cells.parameters(), instances3d);
     VolumeRequest request = new VolumeRequest(input.toString(), output.toString(),
         masks == null ? null : masks.toString(), overlays, options.modelPath(), plan, transforms,
         new VolumeJob.Runtime(runtime.intraOpThreads(), runtime.device(), runtime.precision()),
         sizes(chunks, "--chunks"), sizes(block, "--block"),
-        compression, overwrite, workers, share, engine, master, settings(), command(), List.of());
+        compression, overwrite, workers, share, engine, master, settings(), command(), List.of(), objects);
     VolumePrediction.run(request, main.out, main.out == System.out && System.console() != null);
     return 0;
   }

@@ -1,5 +1,7 @@
 package org.unettf.numerics;
 
+import java.io.Serializable;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -81,7 +83,7 @@ public final class Instances {
    */
   public record Parameters(
       double sigma, Seeding seeding, double seedThreshold, double seedDistance, int minSeedSize, int minSegmentSize,
-      double mergeBelow, double mergeWithin, double minOverlap) {
+      double mergeBelow, double mergeWithin, double minOverlap) implements Serializable {
 
     public Parameters {
       if (!(sigma >= 0) || seeding == null || Double.isNaN(seedThreshold) || !(seedDistance >= 0) || minSeedSize < 1
@@ -175,12 +177,33 @@ public final class Instances {
     if (cell.length != plane * depth) {
       throw new IllegalArgumentException("expected " + plane * depth + " probabilities, got " + cell.length);
     }
+    float[][] slices = new float[depth][];
+    for (int z = 0; z < depth; z++) {
+      slices[z] = Arrays.copyOfRange(cell, z * plane, (z + 1) * plane);
+    }
+    BlockCells cells = segmentBlock(slices, width, height, 0, 0, width, height, true, p);
+    return new Labelling(cells.labels(), cells.count());
+  }
+
+  /**
+   * A block's cells, for stitching blocks into a volume: labels over the block with its halo, the
+   * cells with pixels in the block's own part (its core) numbered 1..{@code inner} in raster order
+   * of the core, the cells seen only in the halo {@code inner+1..count}.
+   */
+  public record BlockCells(int[] labels, int inner, int count) {}
+
+  /**
+   * The cells of a block: each of its {@code cell.length} slices ({@code width×height}, the block
+   * with its halo in y and x) segmented in 2D, and with {@code linkZ} consecutive slices linked by
+   * overlap as {@link #segment(float[], int, int, int, Parameters)} links them; the core is the
+   * rectangle at {@code (coreX, coreY)} of {@code coreWidth×coreHeight} in every slice.
+   */
+  public static BlockCells segmentBlock(float[][] cell, int width, int height, int coreX, int coreY, int coreWidth,
+      int coreHeight, boolean linkZ, Parameters p) {
+    int plane = width * height;
+    int depth = cell.length;
     Labelling[] slices = new Labelling[depth];
-    IntStream.range(0, depth).parallel().forEach(z -> {
-      float[] slice = new float[plane];
-      System.arraycopy(cell, z * plane, slice, 0, plane);
-      slices[z] = segment(slice, width, height, p);
-    });
+    IntStream.range(0, depth).parallel().forEach(z -> slices[z] = segment(cell[z], width, height, p));
     int[] labels = new int[plane * depth];
     int offset = 0;
     for (int z = 0; z < depth; z++) {
@@ -190,18 +213,42 @@ public final class Instances {
       }
       offset += slices[z].count();
     }
-    UnionFind links = new UnionFind();
-    for (int z = 1; z < depth; z++) {
-      int[] below = new int[plane];
-      int[] above = new int[plane];
-      System.arraycopy(labels, (z - 1) * plane, below, 0, plane);
-      System.arraycopy(labels, z * plane, above, 0, plane);
-      for (Stitching.Merge m : Stitching.overlaps(below, above, p.minOverlap())) {
-        links.union(m.a(), m.b());
+    if (linkZ) {
+      UnionFind links = new UnionFind();
+      for (int z = 1; z < depth; z++) {
+        int[] below = Arrays.copyOfRange(labels, (z - 1) * plane, z * plane);
+        int[] above = Arrays.copyOfRange(labels, z * plane, (z + 1) * plane);
+        for (Stitching.Merge m : Stitching.overlaps(below, above, p.minOverlap())) {
+          links.union(m.a(), m.b());
+        }
+      }
+      links.relabel(labels);
+    }
+    // The core's cells first, so that a block's own ids are 1..inner whatever its halo holds.
+    Map<Integer, Integer> numbers = new HashMap<>();
+    for (int z = 0; z < depth; z++) {
+      for (int y = coreY; y < coreY + coreHeight; y++) {
+        for (int x = coreX; x < coreX + coreWidth; x++) {
+          int id = labels[z * plane + y * width + x];
+          if (id != 0) {
+            numbers.putIfAbsent(id, numbers.size() + 1);
+          }
+        }
       }
     }
-    links.relabel(labels);
-    return renumber(labels);
+    int inner = numbers.size();
+    for (int i = 0; i < labels.length; i++) {
+      int id = labels[i];
+      if (id != 0) {
+        Integer number = numbers.get(id);
+        if (number == null) {
+          number = numbers.size() + 1;
+          numbers.put(id, number);
+        }
+        labels[i] = number;
+      }
+    }
+    return new BlockCells(labels, inner, numbers.size());
   }
 
   /** The seed labels (1..n, 0 elsewhere) of a smoothed probability map. */

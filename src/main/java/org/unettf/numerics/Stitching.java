@@ -2,7 +2,9 @@ package org.unettf.numerics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Joins segmentations that overlap: neighbouring blocks segmented apart (each with a halo, their
@@ -32,59 +34,93 @@ public final class Stitching {
    * @return the pairs, ordered by {@code a}
    */
   public static List<Merge> overlaps(int[] a, int[] b, double minOverlap) {
-    if (a.length != b.length) {
-      throw new IllegalArgumentException("the two labellings cover " + a.length + " and " + b.length + " pixels");
+    Tally tally = new Tally();
+    tally.add(a, b);
+    return tally.merges(minOverlap);
+  }
+
+  /**
+   * {@link #overlaps} of a region that comes in pieces (such as a slice pair read block by
+   * block): the pieces' pixels are counted together, as if they came as one pair of arrays.
+   */
+  public static final class Tally {
+    private final Map<Long, Long> pairs = new HashMap<>();
+    private final Map<Integer, Long> sizesA = new HashMap<>();
+    private final Map<Integer, Long> sizesB = new HashMap<>();
+
+    /** Counts one piece: two labellings of the same pixels, in the same order. */
+    public void add(int[] a, int[] b) {
+      if (a.length != b.length) {
+        throw new IllegalArgumentException("the two labellings cover " + a.length + " and " + b.length + " pixels");
+      }
+      long[] both = new long[a.length];
+      int n = 0;
+      for (int i = 0; i < a.length; i++) {
+        if (a[i] != 0 && b[i] != 0) {
+          both[n++] = ((long) a[i] << 32) | (b[i] & 0xffffffffL);
+        }
+      }
+      // Sorted, equal pairs form runs: one map update per distinct pair, not per pixel.
+      Arrays.sort(both, 0, n);
+      for (int start = 0; start < n; ) {
+        int end = start;
+        while (end < n && both[end] == both[start]) {
+          end++;
+        }
+        pairs.merge(both[start], (long) (end - start), Long::sum);
+        start = end;
+      }
+      count(a, sizesA);
+      count(b, sizesB);
     }
-    long[] pairs = new long[a.length];
-    int n = 0;
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] != 0 && b[i] != 0) {
-        pairs[n++] = ((long) a[i] << 32) | (b[i] & 0xffffffffL);
+
+    private static void count(int[] labels, Map<Integer, Long> sizes) {
+      int[] sorted = labels.clone();
+      Arrays.sort(sorted);
+      for (int start = 0; start < sorted.length; ) {
+        int end = start;
+        while (end < sorted.length && sorted[end] == sorted[start]) {
+          end++;
+        }
+        if (sorted[start] != 0) {
+          sizes.merge(sorted[start], (long) (end - start), Long::sum);
+        }
+        start = end;
       }
     }
-    Arrays.sort(pairs, 0, n);
-    Counts sizesA = Counts.of(a);
-    Counts sizesB = Counts.of(b);
-    // Best partner of every id on either side, from the runs of equal pairs; the runs come in
-    // order of (a, b), so a strict comparison keeps the smaller id of a tie.
-    int[] bestOfA = new int[sizesA.ids.length];
-    long[] bestCountOfA = new long[sizesA.ids.length];
-    int[] bestOfB = new int[sizesB.ids.length];
-    long[] bestCountOfB = new long[sizesB.ids.length];
-    for (int start = 0; start < n; ) {
-      int end = start;
-      while (end < n && pairs[end] == pairs[start]) {
-        end++;
+
+    /** The mutual best matches sharing at least {@code minOverlap} of the smaller segment, ordered by {@code a}. */
+    public List<Merge> merges(double minOverlap) {
+      long[] keys = pairs.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+      // In order of (a, b), a strict comparison keeps the smaller id of a tie.
+      Map<Integer, long[]> bestOfA = new HashMap<>();
+      Map<Integer, long[]> bestOfB = new HashMap<>();
+      for (long key : keys) {
+        int idA = (int) (key >> 32);
+        int idB = (int) key;
+        long count = pairs.get(key);
+        long[] forA = bestOfA.computeIfAbsent(idA, k -> new long[2]);
+        if (count > forA[1]) {
+          forA[0] = idB;
+          forA[1] = count;
+        }
+        long[] forB = bestOfB.computeIfAbsent(idB, k -> new long[2]);
+        if (count > forB[1]) {
+          forB[0] = idA;
+          forB[1] = count;
+        }
       }
-      int idA = (int) (pairs[start] >> 32);
-      int idB = (int) pairs[start];
-      long count = end - start;
-      int ia = sizesA.index(idA);
-      int ib = sizesB.index(idB);
-      if (count > bestCountOfA[ia]) {
-        bestCountOfA[ia] = count;
-        bestOfA[ia] = idB;
-      }
-      if (count > bestCountOfB[ib]) {
-        bestCountOfB[ib] = count;
-        bestOfB[ib] = idA;
-      }
-      start = end;
+      List<Merge> merges = new ArrayList<>();
+      bestOfA.keySet().stream().sorted().forEach(idA -> {
+        long[] best = bestOfA.get(idA);
+        int idB = (int) best[0];
+        long smaller = Math.min(sizesA.get(idA), sizesB.get(idB));
+        if (bestOfB.get(idB)[0] == idA && best[1] >= minOverlap * smaller) {
+          merges.add(new Merge(idA, idB));
+        }
+      });
+      return merges;
     }
-    List<Merge> merges = new ArrayList<>();
-    for (int ia = 0; ia < sizesA.ids.length; ia++) {
-      if (bestCountOfA[ia] == 0) {
-        continue;
-      }
-      int idA = sizesA.ids[ia];
-      int idB = bestOfA[ia];
-      int ib = sizesB.index(idB);
-      long smaller = Math.min(sizesA.counts[ia], sizesB.counts[ib]);
-      if (bestOfB[ib] == idA && bestCountOfA[ia] >= minOverlap * smaller) {
-        merges.add(new Merge(idA, idB));
-      }
-    }
-    return merges;
   }
 
   /** Adds {@code offset} to every non-zero id, in place, to make a block's ids unique. */
@@ -93,33 +129,6 @@ public final class Stitching {
       if (labels[i] != 0) {
         labels[i] += offset;
       }
-    }
-  }
-
-  /** The non-zero ids of a labelling, sorted, with their pixel counts. */
-  private record Counts(int[] ids, long[] counts) {
-    static Counts of(int[] labels) {
-      int[] sorted = Arrays.stream(labels).filter(l -> l != 0).sorted().toArray();
-      int distinct = 0;
-      for (int i = 0; i < sorted.length; i++) {
-        if (i == 0 || sorted[i] != sorted[i - 1]) {
-          distinct++;
-        }
-      }
-      int[] ids = new int[distinct];
-      long[] counts = new long[distinct];
-      int k = -1;
-      for (int i = 0; i < sorted.length; i++) {
-        if (i == 0 || sorted[i] != sorted[i - 1]) {
-          ids[++k] = sorted[i];
-        }
-        counts[k]++;
-      }
-      return new Counts(ids, counts);
-    }
-
-    int index(int id) {
-      return Arrays.binarySearch(ids, id);
     }
   }
 }

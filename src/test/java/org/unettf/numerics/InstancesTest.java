@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.unettf.numerics.ConnectedComponents.Labelling;
 import org.unettf.numerics.Instances.Parameters;
 
-class InstancesTest {
+public class InstancesTest {
   private static final Parameters DEFAULTS = Parameters.defaults();
   /** The defaults but for the minimum segment size, which would swallow these tiny images. */
   private static final Parameters TINY = DEFAULTS.withMerging(0, DEFAULTS.mergeBelow(), DEFAULTS.mergeWithin());
@@ -213,16 +213,21 @@ class InstancesTest {
     }
   }
 
-  /** The same segments under other names. */
-  static void assertSamePartition(int[] a, int[] b) {
+  /** The same segments under other names: one id of {@code a} is one id of {@code b}, boundaries alike. */
+  public static void assertSamePartition(int[] a, int[] b, String what) {
+    assertEquals(a.length, b.length, what);
     Map<Integer, Integer> ab = new HashMap<>();
     Map<Integer, Integer> ba = new HashMap<>();
     for (int i = 0; i < a.length; i++) {
       int x = a[i];
       int y = b[i];
-      assertEquals(x == 0, y == 0, "line pixels differ at " + i);
-      assertEquals(y, ab.computeIfAbsent(x, k -> y), "at " + i);
-      assertEquals(x, ba.computeIfAbsent(y, k -> x), "at " + i);
+      assertEquals(x == 0, y == 0, what + ": boundary differs at pixel " + i);
+      assertEquals(y, ab.computeIfAbsent(x, k -> y), what + ": a segment is split at pixel " + i);
+      assertEquals(x, ba.computeIfAbsent(y, k -> x), what + ": two segments are merged at pixel " + i);
     }
+  }
+
+  public static void assertSamePartition(int[] a, int[] b) {
+    assertSamePartition(a, b, "partition");
   }
 }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.unettf.numerics.ConnectedComponents.Labelling;
@@ -103,6 +106,58 @@ class StitchingTest {
     }
     assertTrue(crossing > 10, "the test image should have cells crossing the cut");
     InstancesTest.assertSamePartition(a, b);
+  }
+
+  /** A region counted in pieces of any size gives the merges of the region counted whole. */
+  @Test
+  void aTallyOfPiecesMergesAsTheWholeRegion() {
+    int w = 96;
+    int h = 64;
+    Instances.Parameters p = Instances.Parameters.defaults();
+    int[] a = Instances.segment(InstancesBench.synthetic(w, h, new Random(3)), w, h, p).labels();
+    int[] b = Instances.segment(InstancesBench.synthetic(w, h, new Random(4)), w, h, p).labels();
+    Stitching.offset(b, 500);
+    List<Merge> whole = Stitching.overlaps(a, b, 0.3);
+    assertTrue(whole.size() > 3, "the two images should share some cells: " + whole);
+    Random random = new Random(5);
+    for (int trial = 0; trial < 5; trial++) {
+      Stitching.Tally tally = new Stitching.Tally();
+      for (int from = 0; from < a.length; ) {
+        int to = Math.min(a.length, from + 1 + random.nextInt(900));
+        tally.add(Arrays.copyOfRange(a, from, to), Arrays.copyOfRange(b, from, to));
+        from = to;
+      }
+      assertEquals(whole, tally.merges(0.3), "trial " + trial);
+    }
+  }
+
+  /**
+   * A block's cells with a halo: those with pixels in the core are 1..inner, numbered in the
+   * core's raster order, the rest after them; the partition is the block's own 2D one.
+   */
+  @Test
+  void aBlocksOwnCellsComeFirst() {
+    int w = 90;
+    int h = 70;
+    Instances.Parameters p = Instances.Parameters.defaults();
+    float[] cell = InstancesBench.synthetic(w, h, new Random(6));
+    Instances.BlockCells cells = Instances.segmentBlock(new float[][] {cell}, w, h, 20, 10, 40, 30, false, p);
+    InstancesTest.assertSamePartition(Instances.segment(cell, w, h, p).labels(), cells.labels());
+    int next = 1;
+    Set<Integer> inCore = new HashSet<>();
+    for (int y = 10; y < 40; y++) {
+      for (int x = 20; x < 60; x++) {
+        int id = cells.labels()[y * w + x];
+        if (id != 0 && inCore.add(id)) {
+          assertEquals(next++, id, "core ids in raster order");
+        }
+      }
+    }
+    assertEquals(inCore.size(), cells.inner());
+    assertTrue(cells.count() > cells.inner(), "the halo holds cells of its own");
+    for (int id : cells.labels()) {
+      assertTrue(id == 0 || inCore.contains(id) == (id <= cells.inner()), "id " + id);
+    }
   }
 
   private static int[] segmentColumns(float[] cell, int w, int h, int from, int to, Instances.Parameters p) {

@@ -102,7 +102,8 @@ final class TiffOutputs implements Outputs {
     outputs.add(maskTarget, staged(maskStage, maskTarget));
   }
 
-  private static OutputSet.Staged staged(Path stage, Path target) {
+  /** A file streamed into {@code stage} that moves to {@code target} when the command's outputs commit. */
+  static OutputSet.Staged staged(Path stage, Path target) {
     return new OutputSet.Staged() {
       @Override
       public void commit() throws IOException {

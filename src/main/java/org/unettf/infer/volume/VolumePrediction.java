@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import org.unettf.data.BlockGrid;
 import org.unettf.data.BlockInput;
 import org.unettf.error.UserError;
@@ -68,6 +69,7 @@ public final class VolumePrediction {
         int[] chunks = chunks(request, format, input, classes, out);
         int[] block = block(request, shape, chunks);
         BlockGrid grid = new BlockGrid(shape, chunks, block);
+        String cellsTarget = request.cells() == null ? null : cellsTarget(request, format, grid);
         List<BlockOutput.Factory> extras = new ArrayList<>(request.extras());
         if (request.overlays() != null) {
           extras.add(Overlays.factory(request.overlays(), staged, card.model().channels()));
@@ -77,22 +79,39 @@ public final class VolumePrediction {
             spark ? absolute(request.output()) : request.output(), masks, compression),
             modelDir.toAbsolutePath().normalize().toString(), request.plan(), request.transforms(), request.runtime(),
             grid, List.copyOf(extras));
+        // Parts made for a TIFF output are never resumed, so their key is this run's own.
+        Map<String, Object> settings = Map.of("run", UUID.randomUUID().toString());
         if (format.chunked()) {
           Map<String, Object> record = record(job, request, card, modelDir, input);
           OutputGroup.Origin origin = OutputGroup.prepare(job, card.classes(), record, request.overwrite());
           if (origin == OutputGroup.Origin.JOINED) {
             out.printf("%s: continuing the prediction there (same model and settings)%n", request.output());
           }
+          @SuppressWarnings("unchecked")
+          Map<String, Object> recorded = (Map<String, Object>) record.get("settings");
+          settings = recorded;
         }
-        return runBlocks(request, job, card, predictor, input, staged, out, terminal, spark);
+        Cells cells = null;
+        if (request.cells() != null) {
+          boolean tiffCells = format(cellsTarget) == VolumeJob.Format.TIFF;
+          CellParts parts = CellStitching.prepare(request.cells(), cellsTarget, tiffCells, settings, grid);
+          cells = new Cells(cellsTarget, tiffCells, parts, cellsAttributes(request, card, modelDir));
+          extras.add(parts);
+          job = new VolumeJob(job.input(), job.target(), job.model(), job.plan(), job.transforms(), job.runtime(),
+              grid, List.copyOf(extras));
+        }
+        return runBlocks(request, job, card, predictor, input, staged, out, terminal, spark, cells);
       } finally {
         input.volume().close();
       }
     }
   }
 
+  /** Where the cells go, and their parts. */
+  private record Cells(String target, boolean tiff, CellParts parts, Map<String, Object> attributes) {}
+
   private static Summary runBlocks(VolumeRequest request, VolumeJob job, ModelCard card, Predictor predictor,
-      BlockInput input, OutputSet staged, PrintStream out, boolean terminal, boolean spark) {
+      BlockInput input, OutputSet staged, PrintStream out, boolean terminal, boolean spark, Cells cells) {
     BlockGrid grid = job.grid();
     Shard shard = request.shard() == null ? Shard.ALL : request.shard();
     long started = System.nanoTime();
@@ -128,9 +147,24 @@ public final class VolumePrediction {
       if (worker != null) {
         worker.commit();
       }
+      CellStitching.Result stitched = null;
+      if (cells != null && shard.count() == 1) {
+        stitched = CellStitching.stitch(cells.parts(), job, cells.target(), cells.tiff(), cells.attributes(), staged,
+            out, terminal);
+      }
       staged.commit();
       double seconds = (System.nanoTime() - started) / 1e9;
       summary(job, card, out, progress, seconds, blocks.length, shard);
+      if (stitched != null) {
+        out.printf("wrote %s: %s cells (uint32, 0 = boundary)%s%s%n", cells.target(),
+            stitched.cells() < 0 ? "its" : String.valueOf(stitched.cells()),
+            stitched.joined() > 0 ? ", " + stitched.joined() + " joined across block borders" : "",
+            stitched.linked() > 0 ? ", " + stitched.linked() + " links through z" : "");
+      } else if (cells != null) {
+        out.printf("the cells of shard %s's blocks are kept in %s; once every shard has finished, run the same "
+            + "command without --shard to stitch them into %s (it predicts nothing more)%n", shard,
+            cells.parts().dir(), cells.target());
+      }
       return new Summary(grid.count(), owned, blocks.length, progress.voxelsDone(), seconds);
     } finally {
       if (worker != null) {
@@ -203,10 +237,56 @@ public final class VolumePrediction {
       throw UserError.config("--overlays: PNG overlays are written beside TIFF outputs only; for a volume, open "
           + r.output() + " in napari or Fiji instead");
     }
+    if (r.cells() != null) {
+      String cells = r.cells().path();
+      VolumeJob.Format kind = format(cells);
+      if (!kind.chunked() && (same(cells, r.output()) || r.masks() != null && same(cells, r.masks()))) {
+        throw UserError.config("--instances: " + cells + " is already the --output or --masks file; name another "
+            + "file for the cells, such as " + sibling(r.output(), "-cells.tif"));
+      }
+    }
     if (tiff && r.chunks() != null) {
       throw UserError.config("--chunks: a TIFF output is written in whole slices; chunks apply to .zarr and .n5 "
           + "outputs");
     }
+  }
+
+  private static boolean same(String a, String b) {
+    return Path.of(a).toAbsolutePath().normalize().equals(Path.of(b).toAbsolutePath().normalize());
+  }
+
+  /**
+   * Where {@code --instances} writes: the TIFF or array named, or for the output group itself its
+   * {@code instances} array. A TIFF is written in whole slices, so blocks must not cut them.
+   */
+  private static String cellsTarget(VolumeRequest r, VolumeJob.Format format, BlockGrid grid) {
+    String path = r.cells().path().replaceAll("/+$", "");
+    if (format(path) == VolumeJob.Format.TIFF) {
+      long[] shape = grid.shape();
+      if (grid.block()[1] < shape[1] || grid.block()[2] < shape[2]) {
+        throw UserError.config("--instances " + path + ": a TIFF stack is written in whole slices, and blocks of "
+            + Arrays.toString(grid.block()) + " cut the " + shape[2] + "×" + shape[1] + " slices; write the cells "
+            + "into the group (--instances " + r.output() + ") or give --block 1," + shape[1] + "," + shape[2]);
+      }
+      return path;
+    }
+    return format.chunked() && same(path, r.output()) ? path + "/" + CELLS : path;
+  }
+
+  /** The array of the cells in an output group. */
+  static final String CELLS = "instances";
+
+  private static Map<String, Object> cellsAttributes(VolumeRequest r, ModelCard card, Path modelDir) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("instances", "uint32 [z, y, x]: 0 on boundaries, 1..cells one cell each"
+        + (r.cells().threeD() ? ", linked through z" : ", each slice's cells apart"));
+    out.put("parameters", r.cells().parameters().toString());
+    out.put("instances_3d", r.cells().threeD());
+    out.put("model", modelDir.toAbsolutePath().normalize().toString());
+    out.put("model_provenance", card.provenance());
+    out.put("command", r.command());
+    out.put("versions", Provenance.current().environment());
+    return out;
   }
 
   /** The output chunks: as asked, or the input's where they are a sensible unit to write. */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.unettf.data.OverlapTile;
+import org.unettf.numerics.Instances;
 
 /**
  * A {@code predict} command line as the prediction takes it.
@@ -27,11 +28,21 @@ import org.unettf.data.OverlapTile;
  * @param command the command line, recorded in the output's attributes
  * @param extras further outputs computed block by block (see {@link BlockOutput}); shipped to
  *     cluster workers, so serializable
+ * @param cells the cells as objects ({@code --instances}), or null for none
  */
 public record VolumeRequest(String input, String output, String masks, Path overlays, Path model,
     OverlapTile.Plan plan, int[] transforms, VolumeJob.Runtime runtime, int[] chunks, int[] block, String compression,
     boolean overwrite, int workers, Shard shard, EngineKind engine, String master, Map<String, String> sparkConf,
-    List<String> command, List<BlockOutput.Factory> extras) {
+    List<String> command, List<BlockOutput.Factory> extras, Cells cells) {
+
+  /**
+   * {@code predict --instances PATH}: a uint32 label volume of the cells.
+   *
+   * @param path a TIFF stack, a Zarr array or N5 dataset, or the output group itself (its {@code instances} array)
+   * @param parameters the seeded watershed's
+   * @param threeD link cells through z ({@code --instances-3d}) rather than label each slice apart
+   */
+  public record Cells(String path, Instances.Parameters parameters, boolean threeD) {}
 
   public enum EngineKind {
     LOCAL,

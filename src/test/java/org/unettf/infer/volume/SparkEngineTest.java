@@ -92,11 +92,18 @@ class SparkEngineTest {
   void aStandaloneClusterOfTwoWorkersWritesWhatTheInProcessEngineWrites() throws Exception {
     String input = input();
     Path local = dir.resolve("local.zarr");
-    assertEquals(0, TinyModels.cli(args(input, local, List.of())).code());
     Path spark = dir.resolve("cluster.zarr");
+    // Blocks of half slices, with their cells linked through z: the executors write the cells'
+    // parts, the driver stitches them.
+    List<String> cells = List.of("--block", "1,75,170", "--instances-3d", "--seed-threshold", "0.84");
+    List<String> here = new ArrayList<>(cells);
+    here.addAll(List.of("--instances", local.toString()));
+    assertEquals(0, TinyModels.cli(args(input, local, here)).code());
     List<ProcessHandle> left;
     try (SparkCluster cluster = SparkCluster.start(Files.createTempDirectory("unet-tf-spark-home"), 2, 1)) {
-      List<String> more = new ArrayList<>(List.of("--engine", "spark", "--master", cluster.url()));
+      List<String> more = new ArrayList<>(List.of("--engine", "spark", "--master", cluster.url(), "--instances",
+          spark.toString()));
+      more.addAll(cells);
       more.addAll(cluster.driverSettings());
       TinyModels.Run r = TinyModels.cli(args(input, spark, more));
       assertEquals(0, r.code(), r.err() + r.out());
@@ -104,6 +111,7 @@ class SparkEngineTest {
       left = cluster.running();
     }
     assertSameFiles(local, spark);
+    assertTrue(Files.isRegularFile(spark.resolve("instances/.zarray")), "the cells are there");
     for (ProcessHandle p : left) {
       assertTrue(!p.isAlive(), "process " + p.pid() + " (" + p.info().command().orElse("?") + ") still runs");
     }

@@ -312,7 +312,7 @@ class VolumePredictionTest {
     VolumeRequest request = new VolumeRequest(zarr, out.toString(), null, null, model, new OverlapTile.Plan(1024, 1),
         new int[] {0, 3}, new VolumeJob.Runtime(0, "cpu", RuntimeConfig.Precision.FP32),
         null, new int[] {2, 128, 128}, "standard", false, 2, null, VolumeRequest.EngineKind.LOCAL, null, Map.of(),
-        List.of("test"), List.of(job -> new Recorder()));
+        List.of("test"), List.of(job -> new Recorder()), null);
     VolumePrediction.Summary summary = VolumePrediction.run(request, new PrintStream(
         OutputStream.nullOutputStream()), false);
     assertEquals(3 * 2 * 2, summary.predicted());
