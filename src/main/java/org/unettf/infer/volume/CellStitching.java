@@ -57,7 +57,7 @@ final class CellStitching {
    * this key needs no parts at all.
    */
   static CellParts prepare(VolumeRequest.Cells cells, String target, boolean tiff, Map<String, Object> settings,
-      BlockGrid grid) {
+      BlockGrid grid, String compression) {
     Map<String, Object> keyed = new LinkedHashMap<>(settings);
     keyed.put("instances", cells.parameters().toString());
     keyed.put("instances_3d", cells.threeD());
@@ -65,7 +65,7 @@ final class CellStitching {
     keyed.put("grid", List.of(grid.shape(), grid.chunks(), grid.block()));
     String key = Fingerprint.digest(keyed);
     Path dir = CellParts.folderOf(target);
-    boolean finished = !tiff && finished(target, key, grid);
+    boolean finished = !tiff && finished(target, key, grid, Compression.parse(compression, "--compression"));
     try {
       Path keyFile = dir.resolve("key");
       boolean same = Files.isRegularFile(keyFile) && Files.readString(keyFile).equals(key);
@@ -83,7 +83,7 @@ final class CellStitching {
   }
 
   /** Whether the chunked instances at {@code target} were made with {@code key} and hold every chunk. */
-  private static boolean finished(String target, String key, BlockGrid grid) {
+  private static boolean finished(String target, String key, BlockGrid grid, Compression compression) {
     Map<String, Object> attributes;
     try (Volume there = Volumes.open(target)) {
       attributes = there.attributes();
@@ -93,8 +93,8 @@ final class CellStitching {
     if (!key.equals(attributes.get("key"))) {
       return false;
     }
-    try (WritableVolume there = Volumes.create(target, grid.shape(), grid.chunks(), DType.UINT32, null, attributes,
-        IfExists.RESUME)) {
+    try (WritableVolume there = Volumes.create(target, grid.shape(), grid.chunks(), DType.UINT32, compression,
+        attributes, IfExists.RESUME)) {
       for (long b = 0; b < grid.count(); b++) {
         for (long[] chunk : grid.chunksOf(b)) {
           if (!there.chunkComplete(chunk)) {
@@ -135,7 +135,10 @@ final class CellStitching {
     ProgressLine progress = new ProgressLine(out, terminal);
     UnionFind joins = new UnionFind();
     long joined = 0;
-    Cache cache = new Cache(parts, (int) (2 * grid.counts()[2] + 4));
+    // Enough parts for a block's neighbours below it, within about 1 GB of labels.
+    int[] block = grid.block();
+    long voxels = block[0] * (block[1] + 2L * CellParts.HALO) * (block[2] + 2L * CellParts.HALO);
+    Cache cache = new Cache(parts, (int) Math.max(3, Math.min(2 * grid.counts()[2] + 4, (1L << 28) / voxels)));
     for (long b = 0; b < blocks; b++) {
       CellParts.Part a = cache.get(b);
       for (long n : besides(grid, b)) {

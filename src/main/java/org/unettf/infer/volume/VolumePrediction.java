@@ -94,7 +94,7 @@ public final class VolumePrediction {
         Cells cells = null;
         if (request.cells() != null) {
           boolean tiffCells = format(cellsTarget) == VolumeJob.Format.TIFF;
-          CellParts parts = CellStitching.prepare(request.cells(), cellsTarget, tiffCells, settings, grid);
+          CellParts parts = CellStitching.prepare(request.cells(), cellsTarget, tiffCells, settings, grid, compression);
           cells = new Cells(cellsTarget, tiffCells, parts, cellsAttributes(request, card, modelDir));
           extras.add(parts);
           job = new VolumeJob(job.input(), job.target(), job.model(), job.plan(), job.transforms(), job.runtime(),
@@ -270,7 +270,16 @@ public final class VolumePrediction {
       }
       return path;
     }
-    return format.chunked() && same(path, r.output()) ? path + "/" + CELLS : path;
+    if (format.chunked() && same(path, r.output())) {
+      return path + "/" + CELLS;
+    }
+    for (String array : List.of(ChunkedOutputs.PROBABILITIES, ChunkedOutputs.MASKS)) {
+      if (format.chunked() && same(path, r.output() + "/" + array)) {
+        throw UserError.config("--instances: " + path + " is the prediction's " + array + " array; give the group ("
+            + r.output() + ", for " + r.output() + "/" + CELLS + ") or another array");
+      }
+    }
+    return path;
   }
 
   /** The array of the cells in an output group. */

@@ -104,7 +104,7 @@ class VolumeInstancesTest {
       TinyModels.Run blocks = TinyModels.predict(model, zarr, group.toString(),
           concat(concat(CELLS, "--block", "1,128,96", "--instances", group.toString()), extra));
       ok(blocks);
-      assertTrue(blocks.out().contains("joined across block borders"), () -> "OUT[" + blocks.out() + "] ERR[" + blocks.err() + "]");
+      assertTrue(blocks.out().contains("joined across block borders"), blocks.out());
       assertTrue(blocks.out().contains("wrote " + group + "/instances: "), blocks.out());
 
       int[] cut = labels(group.resolve("instances").toString());
@@ -145,7 +145,7 @@ class VolumeInstancesTest {
     Path model = TinyModels.valid();
     String zarr = zarrInput();
     Path group = dir.resolve("out.zarr");
-    String[] base = {"--block", "1,128,96", "--instances", group.toString()};
+    String[] base = {"--block", "1,128,96", "--compression", "gzip", "--instances", group.toString()};
     String[] options = concat(base, CELLS);
     ok(TinyModels.predict(model, zarr, group.toString(), options));
     Path cells = group.resolve("instances");
@@ -244,6 +244,9 @@ class VolumeInstancesTest {
     assertTrue(r.err().contains("a TIFF stack is written in whole slices, and blocks of [1, 128, 96] cut the "
         + "230×203 slices"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
+    r = TinyModels.predict(model, zarr, group.toString(), "--instances", group.resolve("probabilities").toString());
+    assertEquals(2, r.code(), r.out());
+    assertTrue(r.err().contains("is the prediction's probabilities array"), r.err());
     assertFalse(Files.exists(p), "nothing written");
     assertFalse(Files.exists(dir.resolve("cells.tif")));
   }
