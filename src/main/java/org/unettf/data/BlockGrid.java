@@ -100,6 +100,12 @@ public record BlockGrid(long[] shape, int[] chunks, int[] block) implements Seri
     return n[0] * n[1] * n[2];
   }
 
+  /** The index of a block of this grid ({@link #box}'s inverse). */
+  public long index(Box block) {
+    long[] n = counts();
+    return (block.z() / this.block[0] * n[1] + block.y() / this.block[1]) * n[2] + block.x() / this.block[2];
+  }
+
   /** Block {@code index}'s voxels, clipped to the volume. */
   public Box box(long index) {
     long[] n = counts();

@@ -3,6 +3,7 @@ package org.unettf.io;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,15 @@ public final class AtomicFiles {
       body.write(out);
       out.flush();
       channel.force(true);
+    }
+  }
+
+  /** A new folder in the system's temporary folder, for scratch work its caller deletes when done. */
+  public static Path scratchFolder(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -181,8 +181,34 @@ public final class Instances {
     for (int z = 0; z < depth; z++) {
       slices[z] = Arrays.copyOfRange(cell, z * plane, (z + 1) * plane);
     }
-    BlockCells cells = segmentBlock(slices, width, height, 0, 0, width, height, true, p);
-    return new Labelling(cells.labels(), cells.count());
+    int[] labels = slices(slices, width, height, p);
+    UnionFind links = new UnionFind();
+    for (int z = 1; z < depth; z++) {
+      int[] below = Arrays.copyOfRange(labels, (z - 1) * plane, z * plane);
+      int[] above = Arrays.copyOfRange(labels, z * plane, (z + 1) * plane);
+      for (Stitching.Merge m : Stitching.overlaps(below, above, p.minOverlap())) {
+        links.union(m.a(), m.b());
+      }
+    }
+    links.relabel(labels);
+    return renumber(labels);
+  }
+
+  /** Each slice segmented in 2D, its cells numbered after the previous slices' (ids unique in the stack). */
+  private static int[] slices(float[][] cell, int width, int height, Parameters p) {
+    int plane = width * height;
+    Labelling[] slices = new Labelling[cell.length];
+    IntStream.range(0, cell.length).parallel().forEach(z -> slices[z] = segment(cell[z], width, height, p));
+    int[] labels = new int[plane * cell.length];
+    int offset = 0;
+    for (int z = 0; z < cell.length; z++) {
+      int[] slice = slices[z].labels();
+      for (int i = 0; i < plane; i++) {
+        labels[z * plane + i] = slice[i] == 0 ? 0 : slice[i] + offset;
+      }
+      offset += slices[z].count();
+    }
+    return labels;
   }
 
   /**
@@ -194,39 +220,17 @@ public final class Instances {
 
   /**
    * The cells of a block: each of its {@code cell.length} slices ({@code width×height}, the block
-   * with its halo in y and x) segmented in 2D, and with {@code linkZ} consecutive slices linked by
-   * overlap as {@link #segment(float[], int, int, int, Parameters)} links them; the core is the
-   * rectangle at {@code (coreX, coreY)} of {@code coreWidth×coreHeight} in every slice.
+   * with its halo in y and x) segmented in 2D, with ids unique in the block; the core is the
+   * rectangle at {@code (coreX, coreY)} of {@code coreWidth×coreHeight} in every slice. Linking
+   * through z is the stitcher's, over whole slices.
    */
   public static BlockCells segmentBlock(float[][] cell, int width, int height, int coreX, int coreY, int coreWidth,
-      int coreHeight, boolean linkZ, Parameters p) {
+      int coreHeight, Parameters p) {
     int plane = width * height;
-    int depth = cell.length;
-    Labelling[] slices = new Labelling[depth];
-    IntStream.range(0, depth).parallel().forEach(z -> slices[z] = segment(cell[z], width, height, p));
-    int[] labels = new int[plane * depth];
-    int offset = 0;
-    for (int z = 0; z < depth; z++) {
-      int[] slice = slices[z].labels();
-      for (int i = 0; i < plane; i++) {
-        labels[z * plane + i] = slice[i] == 0 ? 0 : slice[i] + offset;
-      }
-      offset += slices[z].count();
-    }
-    if (linkZ) {
-      UnionFind links = new UnionFind();
-      for (int z = 1; z < depth; z++) {
-        int[] below = Arrays.copyOfRange(labels, (z - 1) * plane, z * plane);
-        int[] above = Arrays.copyOfRange(labels, z * plane, (z + 1) * plane);
-        for (Stitching.Merge m : Stitching.overlaps(below, above, p.minOverlap())) {
-          links.union(m.a(), m.b());
-        }
-      }
-      links.relabel(labels);
-    }
+    int[] labels = slices(cell, width, height, p);
     // The core's cells first, so that a block's own ids are 1..inner whatever its halo holds.
     Map<Integer, Integer> numbers = new HashMap<>();
-    for (int z = 0; z < depth; z++) {
+    for (int z = 0; z < cell.length; z++) {
       for (int y = coreY; y < coreY + coreHeight; y++) {
         for (int x = coreX; x < coreX + coreWidth; x++) {
           int id = labels[z * plane + y * width + x];

@@ -19,6 +19,7 @@ class BlockGridTest {
     long voxels = 0;
     for (long b = 0; b < grid.count(); b++) {
       BlockGrid.Box box = grid.box(b);
+      assertEquals(b, grid.index(box), "index is box's inverse, edge blocks included");
       voxels += box.voxels();
       for (long[] c : grid.chunksOf(b)) {
         assertTrue(seen.add(List.of(c[0], c[1], c[2])), "chunk written by two blocks");

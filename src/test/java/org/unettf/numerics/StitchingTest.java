@@ -141,7 +141,7 @@ class StitchingTest {
     int h = 70;
     Instances.Parameters p = Instances.Parameters.defaults();
     float[] cell = InstancesBench.synthetic(w, h, new Random(6));
-    Instances.BlockCells cells = Instances.segmentBlock(new float[][] {cell}, w, h, 20, 10, 40, 30, false, p);
+    Instances.BlockCells cells = Instances.segmentBlock(new float[][] {cell}, w, h, 20, 10, 40, 30, p);
     InstancesTest.assertSamePartition(Instances.segment(cell, w, h, p).labels(), cells.labels());
     int next = 1;
     Set<Integer> inCore = new HashSet<>();

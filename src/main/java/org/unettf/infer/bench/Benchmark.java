@@ -1,7 +1,6 @@
 package org.unettf.infer.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -243,12 +242,7 @@ public final class Benchmark {
     Augmenter augmenter = new Augmenter(cfg.augment(), cfg.tile().size(), cfg.outputTile());
     Dataset<List<Sample>> stream = TrainingStream.of(data.train(), augmenter, train.seed(), train.batch(),
         train.shuffleBuffer(), train.loaderThreads(), train.prefetch(), 0);
-    Path logs;
-    try {
-      logs = Files.createTempDirectory("unet-tf-bench");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path logs = AtomicFiles.scratchFolder("unet-tf-bench");
     double[] times = new double[steps];
     double waitMs = 0;
     try (var cursor = stream.cursor(); SummaryWriter log = new SummaryWriter(logs)) {
@@ -341,12 +335,7 @@ public final class Benchmark {
    * then the cells as objects of one slice (instance segmentation, one core).
    */
   private void deployed(RunConfig cfg, TrainingGraph graph, TrainingSet data) {
-    Path dir;
-    try {
-      dir = Files.createTempDirectory("unet-tf-bench-export");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path dir = AtomicFiles.scratchFolder("unet-tf-bench-export");
     try {
       String prefix = dir.resolve("checkpoint").resolve("ckpt").toString();
       graph.save(prefix);

@@ -73,7 +73,7 @@ record CellParts(String dir, String key, Instances.Parameters parameters, boolea
 
       @Override
       public boolean complete(BlockGrid.Box block) {
-        return finished || Files.isRegularFile(file(index(job.grid(), block)));
+        return finished || Files.isRegularFile(file(job.grid().index(block)));
       }
 
       @Override
@@ -81,7 +81,7 @@ record CellParts(String dir, String key, Instances.Parameters parameters, boolea
         if (finished) {
           return;
         }
-        write(index(job.grid(), result.block()), segment(result));
+        write(job.grid().index(result.block()), segment(result));
       }
     };
   }
@@ -95,14 +95,8 @@ record CellParts(String dir, String key, Instances.Parameters parameters, boolea
       cell[z] = CellInstances.cellProbability(result.probabilities()[z], result.classes());
     }
     Instances.BlockCells cells = Instances.segmentBlock(cell, extended.width(), extended.height(),
-        block.x() - extended.x(), block.y() - extended.y(), block.width(), block.height(), false, parameters);
+        block.x() - extended.x(), block.y() - extended.y(), block.width(), block.height(), parameters);
     return new Part(block, extended, cells.inner(), cells.count(), cells.labels());
-  }
-
-  private static long index(BlockGrid grid, BlockGrid.Box block) {
-    int[] size = grid.block();
-    long[] counts = grid.counts();
-    return ((block.z() / size[0]) * counts[1] + block.y() / size[1]) * counts[2] + block.x() / size[2];
   }
 
   void write(long block, Part part) {

@@ -82,15 +82,19 @@ final class CellStitching {
     return new CellParts(dir.toString(), key, cells.parameters(), cells.threeD(), finished);
   }
 
+  /** The attributes of the instances at {@code target} if they were made with {@code key}; null if not, or none there. */
+  private static Map<String, Object> madeWith(String target, String key) {
+    try (Volume there = Volumes.open(target)) {
+      return key.equals(there.attributes().get("key")) ? there.attributes() : null;
+    } catch (UserError e) {
+      return null;
+    }
+  }
+
   /** Whether the chunked instances at {@code target} were made with {@code key} and hold every chunk. */
   private static boolean finished(String target, String key, BlockGrid grid, Compression compression) {
-    Map<String, Object> attributes;
-    try (Volume there = Volumes.open(target)) {
-      attributes = there.attributes();
-    } catch (UserError e) {
-      return false;
-    }
-    if (!key.equals(attributes.get("key"))) {
+    Map<String, Object> attributes = madeWith(target, key);
+    if (attributes == null) {
       return false;
     }
     try (WritableVolume there = Volumes.create(target, grid.shape(), grid.chunks(), DType.UINT32, compression,
@@ -122,15 +126,17 @@ final class CellStitching {
         return new Result(cells instanceof Number n ? n.longValue() : -1, -1, -1);
       }
     }
-    long blocks = grid.count();
-    long[] offsets = new long[(int) blocks + 1];
-    for (long b = 0; b < blocks; b++) {
-      offsets[(int) b + 1] = offsets[(int) b] + parts.read(b, true).inner();
-    }
-    long total = offsets[(int) blocks];
-    if (total >= Integer.MAX_VALUE) {
-      throw UserError.output(target + ": " + total + " cells before stitching, more than uint32 labels here hold; "
-          + "predict the volume in parts (a smaller input)");
+    // Block b's own cells are offsets[b] + 1 .. offsets[b + 1] in one id space.
+    int blocks = Math.toIntExact(grid.count());
+    int[] offsets = new int[blocks + 1];
+    long total = 0;
+    for (int b = 0; b < blocks; b++) {
+      total += parts.read(b, true).inner();
+      if (total >= Integer.MAX_VALUE) {
+        throw UserError.output(target + ": more than " + total + " cells before stitching, more than uint32 labels "
+            + "here hold; predict the volume in parts (a smaller input)");
+      }
+      offsets[b + 1] = (int) total;
     }
     ProgressLine progress = new ProgressLine(out, terminal);
     UnionFind joins = new UnionFind();
@@ -139,11 +145,11 @@ final class CellStitching {
     int[] block = grid.block();
     long voxels = block[0] * (block[1] + 2L * CellParts.HALO) * (block[2] + 2L * CellParts.HALO);
     Cache cache = new Cache(parts, (int) Math.max(3, Math.min(2 * grid.counts()[2] + 4, (1L << 28) / voxels)));
-    for (long b = 0; b < blocks; b++) {
+    for (int b = 0; b < blocks; b++) {
       CellParts.Part a = cache.get(b);
-      for (long n : besides(grid, b)) {
+      for (int n : besides(grid, b)) {
         for (Stitching.Merge m : acrossYx(a, cache.get(n), parts)) {
-          if (union(joins, (int) offsets[(int) b] + m.a(), (int) offsets[(int) n] + m.b())) {
+          if (union(joins, offsets[b] + m.a(), offsets[n] + m.b())) {
             joined++;
           }
         }
@@ -156,14 +162,14 @@ final class CellStitching {
       // another cell's best match in the next slice and join two cells of one slice.
       List<int[]> links = new ArrayList<>();
       long[] counts = grid.counts();
-      for (long bz = 0; bz < counts[0]; bz++) {
+      int layer = (int) (counts[1] * counts[2]);
+      for (int row = 0; row < counts[0]; row++) {
         Map<Long, Stitching.Tally> pairs = new LinkedHashMap<>();
-        for (long column = 0; column < counts[1] * counts[2]; column++) {
-          long b = bz * counts[1] * counts[2] + column;
+        for (int b = row * layer; b < (row + 1) * layer; b++) {
           CellParts.Part part = cache.get(b);
-          CellParts.Part under = bz + 1 < counts[0] ? cache.get(b + counts[1] * counts[2]) : null;
-          tallySlices(part, under, roots(joins, part, offsets[(int) b]),
-              under == null ? null : roots(joins, under, offsets[(int) (b + counts[1] * counts[2])]), pairs);
+          CellParts.Part under = row + 1 < counts[0] ? cache.get(b + layer) : null;
+          tallySlices(part, under, roots(joins, part, offsets[b]),
+              under == null ? null : roots(joins, under, offsets[b + layer]), pairs);
           draw(progress, "linking slices ", blocks + b + 1, 3 * blocks);
         }
         for (Stitching.Tally tally : pairs.values()) {
@@ -180,18 +186,18 @@ final class CellStitching {
     }
     int[] numbers = new int[(int) total + 1];
     int cells = 0;
-    int[][] maps = new int[(int) blocks][];
-    for (long b = 0; b < blocks; b++) {
-      int inner = (int) (offsets[(int) b + 1] - offsets[(int) b]);
+    int[][] maps = new int[blocks][];
+    for (int b = 0; b < blocks; b++) {
+      int inner = offsets[b + 1] - offsets[b];
       int[] map = new int[inner + 1];
       for (int id = 1; id <= inner; id++) {
-        int root = joins.find((int) offsets[(int) b] + id);
+        int root = joins.find(offsets[b] + id);
         if (numbers[root] == 0) {
           numbers[root] = ++cells;
         }
         map[id] = numbers[root];
       }
-      maps[(int) b] = map;
+      maps[b] = map;
     }
     Map<String, Object> described = new LinkedHashMap<>(attributes);
     described.put("key", parts.key());
@@ -213,18 +219,18 @@ final class CellStitching {
   }
 
   /** The neighbours in y and x of block {@code b} that come after it: right, and the three below. */
-  private static List<Long> besides(BlockGrid grid, long b) {
+  private static List<Integer> besides(BlockGrid grid, int b) {
     long[] n = grid.counts();
     long bz = b / (n[1] * n[2]);
     long by = b / n[2] % n[1];
     long bx = b % n[2];
-    List<Long> out = new ArrayList<>();
+    List<Integer> out = new ArrayList<>();
     long[][] steps = {{0, 1}, {1, -1}, {1, 0}, {1, 1}};
     for (long[] s : steps) {
       long y = by + s[0];
       long x = bx + s[1];
       if (y < n[1] && x >= 0 && x < n[2]) {
-        out.add((bz * n[1] + y) * n[2] + x);
+        out.add((int) ((bz * n[1] + y) * n[2] + x));
       }
     }
     return out;
@@ -239,10 +245,10 @@ final class CellStitching {
   }
 
   /** Per id of a part's own cells, its cell as joined so far (index 0: boundary). */
-  private static int[] roots(UnionFind joins, CellParts.Part part, long offset) {
+  private static int[] roots(UnionFind joins, CellParts.Part part, int offset) {
     int[] out = new int[part.inner() + 1];
     for (int id = 1; id <= part.inner(); id++) {
-      out[id] = joins.find((int) offset + id);
+      out[id] = joins.find(offset + id);
     }
     return out;
   }
@@ -255,24 +261,15 @@ final class CellStitching {
   private static void tallySlices(CellParts.Part part, CellParts.Part under, int[] rootsOf, int[] rootsUnder,
       Map<Long, Stitching.Tally> pairs) {
     BlockGrid.Box box = part.block();
-    int area = box.height() * box.width();
     for (long z = box.z(); z < box.z() + box.depth(); z++) {
       boolean last = z == box.z() + box.depth() - 1;
       if (last && under == null) {
         break;
       }
-      CellParts.Part next = last ? under : part;
-      int[] nextRoots = last ? rootsUnder : rootsOf;
-      int[] a = new int[area];
-      int[] b = new int[area];
-      int i = 0;
-      for (int y = box.y(); y < box.y() + box.height(); y++) {
-        for (int x = box.x(); x < box.x() + box.width(); x++, i++) {
-          a[i] = rootsOf[part.at(z, y, x)];
-          b[i] = nextRoots[next.at(z + 1, y, x)];
-        }
-      }
-      pairs.computeIfAbsent(z, k -> new Stitching.Tally()).add(a, b);
+      BlockGrid.Box slice = new BlockGrid.Box(z, box.y(), box.x(), 1, box.height(), box.width());
+      BlockGrid.Box next = new BlockGrid.Box(z + 1, box.y(), box.x(), 1, box.height(), box.width());
+      pairs.computeIfAbsent(z, k -> new Stitching.Tally()).add(labels(part, rootsOf, slice),
+          last ? labels(under, rootsUnder, next) : labels(part, rootsOf, next));
     }
   }
 
@@ -287,21 +284,11 @@ final class CellStitching {
     if (y1 <= y0 || x1 <= x0) {
       return List.of();
     }
-    int area = (y1 - y0) * (x1 - x0);
-    int[] la = new int[area * ea.depth()];
-    int[] lb = new int[la.length];
-    int i = 0;
-    for (long z = ea.z(); z < ea.z() + ea.depth(); z++) {
-      for (int y = y0; y < y1; y++) {
-        for (int x = x0; x < x1; x++, i++) {
-          la[i] = a.at(z, y, x);
-          lb[i] = b.at(z, y, x);
-        }
-      }
-    }
+    BlockGrid.Box shared = new BlockGrid.Box(ea.z(), y0, x0, ea.depth(), y1 - y0, x1 - x0);
     List<Stitching.Merge> out = new ArrayList<>();
     // Cells seen only in a halo belong to some other block, which stitches them itself.
-    for (Stitching.Merge m : Stitching.overlaps(la, lb, parts.parameters().minOverlap())) {
+    for (Stitching.Merge m : Stitching.overlaps(labels(a, null, shared), labels(b, null, shared),
+        parts.parameters().minOverlap())) {
       if (m.a() <= a.inner() && m.b() <= b.inner()) {
         out.add(m);
       }
@@ -309,14 +296,15 @@ final class CellStitching {
     return out;
   }
 
-  /** The final labels of {@code box} (inside the part's block). */
+  /** A part's labels over {@code box} (inside its extended block), through {@code map} (null: as stored). */
   private static int[] labels(CellParts.Part part, int[] map, BlockGrid.Box box) {
     int[] out = new int[(int) box.voxels()];
     int i = 0;
     for (long z = box.z(); z < box.z() + box.depth(); z++) {
       for (int y = box.y(); y < box.y() + box.height(); y++) {
         for (int x = box.x(); x < box.x() + box.width(); x++, i++) {
-          out[i] = map[part.at(z, y, x)];
+          int id = part.at(z, y, x);
+          out[i] = map == null ? id : map[id];
         }
       }
     }
@@ -324,26 +312,19 @@ final class CellStitching {
   }
 
   private static void writeChunks(CellParts parts, BlockGrid grid, int[][] maps, String target, VolumeJob job,
-      Map<String, Object> attributes, ProgressLine progress, long blocks) {
+      Map<String, Object> attributes, ProgressLine progress, int blocks) {
     Compression compression = Compression.parse(job.target().compression(), "--compression");
-    IfExists ifExists = IfExists.OVERWRITE;
-    try (Volume there = Volumes.open(target)) {
-      if (parts.key().equals(there.attributes().get("key"))) {
-        ifExists = IfExists.RESUME;
-      }
-    } catch (UserError e) {
-      // Nothing there yet.
-    }
+    IfExists ifExists = madeWith(target, parts.key()) != null ? IfExists.RESUME : IfExists.OVERWRITE;
     try (WritableVolume labels = Volumes.create(target, grid.shape(), grid.chunks(), DType.UINT32, compression,
         attributes, ifExists)) {
-      for (long b = 0; b < blocks; b++) {
+      for (int b = 0; b < blocks; b++) {
         CellParts.Part part = null;
         for (long[] chunk : grid.chunksOf(b)) {
           if (labels.chunkComplete(chunk)) {
             continue;
           }
           part = part != null ? part : parts.read(b, false);
-          labels.writeChunk(chunk, labels(part, maps[(int) b], grid.chunk(chunk)));
+          labels.writeChunk(chunk, labels(part, maps[b], grid.chunk(chunk)));
         }
         draw(progress, "writing cells  ", 2 * blocks + b + 1, 3 * blocks);
       }
@@ -351,22 +332,20 @@ final class CellStitching {
   }
 
   private static void writeTiff(CellParts parts, BlockGrid grid, int[][] maps, String target, VolumeJob job,
-      OutputSet staged, ProgressLine progress, long blocks) {
+      OutputSet staged, ProgressLine progress, int blocks) {
+    // Blocks of whole slices (VolumePrediction refuses others for a TIFF), so each part is whole pages.
     long[] shape = grid.shape();
-    if (grid.block()[1] < shape[1] || grid.block()[2] < shape[2]) {
-      throw new IllegalStateException("TIFF instances need blocks of whole slices, not " + grid);
-    }
     Path file = Path.of(target);
     Path stage = AtomicFiles.partialSibling(file);
     boolean handedOver = false;
     try (TiffStackWriter pages = TiffStackWriter.create(target, stage, shape, DType.UINT32,
         Compression.parse(job.target().compression(), "--compression"), IfExists.OVERWRITE)) {
-      for (long b = 0; b < blocks; b++) {
+      for (int b = 0; b < blocks; b++) {
         CellParts.Part part = parts.read(b, false);
         BlockGrid.Box box = part.block();
         for (long z = box.z(); z < box.z() + box.depth(); z++) {
           BlockGrid.Box page = new BlockGrid.Box(z, 0, 0, 1, box.height(), box.width());
-          pages.writeChunk(new long[] {z, 0, 0}, labels(part, maps[(int) b], page));
+          pages.writeChunk(new long[] {z, 0, 0}, labels(part, maps[b], page));
         }
         draw(progress, "writing cells  ", 2 * blocks + b + 1, 3 * blocks);
       }

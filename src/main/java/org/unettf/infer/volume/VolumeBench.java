@@ -1,10 +1,7 @@
 package org.unettf.infer.volume;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -47,12 +44,7 @@ public final class VolumeBench {
    */
   public static Result measure(ModelConfig model, ClassMap classes, OverlapTile.TileModel network,
       List<float[]> slices, int width, int height, int depth, OverlapTile.Plan plan, int workers, int rounds) {
-    Path dir;
-    try {
-      dir = Files.createTempDirectory("unet-tf-volume-bench");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path dir = AtomicFiles.scratchFolder("unet-tf-volume-bench");
     try {
       String input = writeInput(dir.resolve("in.zarr").resolve("raw"), slices, width, height, depth, model.channels());
       BlockInput in = BlockInput.open(input, "volume bench", model.channels(), notice -> { });

@@ -23,6 +23,11 @@ import org.unettf.data.OverlapTile;
 public record VolumeJob(String input, Target target, String model, OverlapTile.Plan plan, int[] transforms,
     Runtime runtime, BlockGrid grid, List<BlockOutput.Factory> extras) implements Serializable {
 
+  /** The same job with other per-block outputs. */
+  public VolumeJob withExtras(List<BlockOutput.Factory> outputs) {
+    return new VolumeJob(input, target, model, plan, transforms, runtime, grid, List.copyOf(outputs));
+  }
+
   public enum Format {
     ZARR,
     N5,

@@ -97,8 +97,7 @@ public final class VolumePrediction {
           CellParts parts = CellStitching.prepare(request.cells(), cellsTarget, tiffCells, settings, grid, compression);
           cells = new Cells(cellsTarget, tiffCells, parts, cellsAttributes(request, card, modelDir));
           extras.add(parts);
-          job = new VolumeJob(job.input(), job.target(), job.model(), job.plan(), job.transforms(), job.runtime(),
-              grid, List.copyOf(extras));
+          job = job.withExtras(extras);
         }
         return runBlocks(request, job, card, predictor, input, staged, out, terminal, spark, cells);
       } finally {
