@@ -93,7 +93,7 @@ public final class VolumePrediction {
         }
         Cells cells = null;
         if (request.cells() != null) {
-          boolean tiffCells = format(cellsTarget) == VolumeJob.Format.TIFF;
+          boolean tiffCells = format(cellsTarget, "--instances", CELLS_PATH) == VolumeJob.Format.TIFF;
           CellParts parts = CellStitching.prepare(request.cells(), cellsTarget, tiffCells, settings, grid, compression);
           cells = new Cells(cellsTarget, tiffCells, parts, cellsAttributes(request, card, modelDir));
           extras.add(parts);
@@ -196,6 +196,11 @@ public final class VolumePrediction {
 
   /** The output's format by its name. */
   static VolumeJob.Format format(String output) {
+    return format(output, "--output", "a group for probabilities and masks");
+  }
+
+  /** The format of what {@code option} names, by its name; {@code chunked} says what a .zarr or .n5 path holds there. */
+  private static VolumeJob.Format format(String output, String option, String chunked) {
     String lower = output.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
     if (lower.endsWith(".tif") || lower.endsWith(".tiff")) {
       return VolumeJob.Format.TIFF;
@@ -208,11 +213,11 @@ public final class VolumePrediction {
     }
     if (lower.endsWith(".h5") || lower.endsWith(".hdf5") || lower.contains(".h5:") || lower.contains(".hdf5:")) {
       // jhdf writes a dataset whole from memory, not chunk by chunk as blocks finish.
-      throw UserError.config("--output: HDF5 is read, not written (no Java HDF5 writer writes chunk by chunk); "
+      throw UserError.config(option + ": HDF5 is read, not written (no Java HDF5 writer writes chunk by chunk); "
           + "expected a .zarr or .n5 folder or a .tif file, found " + output);
     }
-    throw UserError.config("--output: cannot tell the format of " + output + ": expected a .zarr or .n5 folder (a "
-        + "group for probabilities and masks) or a .tif file");
+    throw UserError.config(option + ": cannot tell the format of " + output + ": expected a .zarr or .n5 folder ("
+        + chunked + ") or a .tif file");
   }
 
   private static void checkOptions(VolumeRequest r, VolumeJob.Format format) {
@@ -238,7 +243,7 @@ public final class VolumePrediction {
     }
     if (r.cells() != null) {
       String cells = r.cells().path();
-      VolumeJob.Format kind = format(cells);
+      VolumeJob.Format kind = format(cells, "--instances", CELLS_PATH);
       if (!kind.chunked() && (same(cells, r.output()) || r.masks() != null && same(cells, r.masks()))) {
         throw UserError.config("--instances: " + cells + " is already the --output or --masks file; name another "
             + "file for the cells, such as " + sibling(r.output(), "-cells.tif"));
@@ -260,7 +265,7 @@ public final class VolumePrediction {
    */
   private static String cellsTarget(VolumeRequest r, VolumeJob.Format format, BlockGrid grid) {
     String path = r.cells().path().replaceAll("/+$", "");
-    if (format(path) == VolumeJob.Format.TIFF) {
+    if (format(path, "--instances", CELLS_PATH) == VolumeJob.Format.TIFF) {
       long[] shape = grid.shape();
       if (grid.block()[1] < shape[1] || grid.block()[2] < shape[2]) {
         throw UserError.config("--instances " + path + ": a TIFF stack is written in whole slices, and blocks of "
@@ -283,6 +288,8 @@ public final class VolumePrediction {
 
   /** The array of the cells in an output group. */
   static final String CELLS = "instances";
+
+  private static final String CELLS_PATH = "an array for the cells, or the output group";
 
   private static Map<String, Object> cellsAttributes(VolumeRequest r, ModelCard card, Path modelDir) {
     Map<String, Object> out = new LinkedHashMap<>();

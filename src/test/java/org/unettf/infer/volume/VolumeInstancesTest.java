@@ -236,7 +236,7 @@ class VolumeInstancesTest {
     assertTrue(r.err().contains("is already the --output or --masks file"), r.err());
     r = TinyModels.predict(model, tiff, p.toString(), "--instances", dir.resolve("cells.h5").toString());
     assertEquals(2, r.code(), r.out());
-    assertTrue(r.err().contains("HDF5 is read, not written"), r.err());
+    assertTrue(r.err().contains("--instances: HDF5 is read, not written"), r.err());
     Path group = dir.resolve("out.zarr");
     r = TinyModels.predict(model, zarr, group.toString(), "--block", "1,128,96", "--instances",
         dir.resolve("cells.tif").toString());
