@@ -203,7 +203,7 @@ public final class ConfigLoader {
         Schema.MOMENTUM.read(s), decaySteps, Schema.LR_DECAY_FACTOR.read(s), Schema.SEED.read(s),
         Schema.VALIDATE_EVERY.read(s), Schema.SUMMARY_EVERY.read(s), Schema.IMAGE_SUMMARY_EVERY.read(s),
         Schema.CHECKPOINT_EVERY.read(s), Schema.KEEP_CHECKPOINTS.read(s), Schema.LOADER_THREADS.read(s),
-        Schema.PREFETCH.read(s), Schema.SHUFFLE_BUFFER.read(s));
+        Schema.PREFETCH.read(s), Schema.SHUFFLE_BUFFER.read(s), Schema.EMA_DECAY.read(s));
   }
 
   private static OutputConfig output(YamlSection s, String label) {

@@ -208,9 +208,12 @@ public final class Schema {
       "input pipeline: batches made ahead");
   static final Key<TrainConfig, Integer> SHUFFLE_BUFFER = Key.integer("shuffle_buffer", TrainConfig::shuffleBuffer, 64,
       1, 1 << 20, "input pipeline: samples shuffled among");
+  static final Key<TrainConfig, Double> EMA_DECAY = Key.number("ema_decay", TrainConfig::emaDecay, 0.0, 0.0, 1.0,
+      true, "validate, checkpoint and export an exponential moving average of the weights: each step it moves "
+          + "`1 − min(ema_decay, (1 + step) / (10 + step))` of the way to them; 0: the last step's weights");
   public static final Section<TrainConfig> TRAIN = section("train", STEPS, EPOCHS, BATCH, LOSS, OPTIMIZER,
       LEARNING_RATE, MOMENTUM, LR_DECAY_STEPS, LR_DECAY_FACTOR, SEED, VALIDATE_EVERY, SUMMARY_EVERY,
-      IMAGE_SUMMARY_EVERY, CHECKPOINT_EVERY, KEEP_CHECKPOINTS, LOADER_THREADS, PREFETCH, SHUFFLE_BUFFER);
+      IMAGE_SUMMARY_EVERY, CHECKPOINT_EVERY, KEEP_CHECKPOINTS, LOADER_THREADS, PREFETCH, SHUFFLE_BUFFER, EMA_DECAY);
 
   // --- output ---
   static final Key<OutputConfig, Path> OUTPUT_DIR = Key.path("dir", OutputConfig::dir, Path.of("runs"),

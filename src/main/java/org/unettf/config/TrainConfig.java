@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The optimisation: {@code steps} is resolved from {@code epochs} when the config gives epochs (one
  * epoch is one tile from every training slice). The learning rate is multiplied by
- * {@code lrDecayFactor} at each of {@code lrDecaySteps}.
+ * {@code lrDecayFactor} at each of {@code lrDecaySteps}. With {@code emaDecay} above 0, validation,
+ * checkpoints and exports take an exponential moving average of the weights instead of the last
+ * step's (see {@link #emaDecayAt}).
  */
 public record TrainConfig(
     int steps,
@@ -25,7 +27,8 @@ public record TrainConfig(
     int keepCheckpoints,
     int loaderThreads,
     int prefetch,
-    int shuffleBuffer) {
+    int shuffleBuffer,
+    double emaDecay) {
 
   /**
    * The paper's weighted cross-entropy; soft Dice (1 − mean over classes of
@@ -59,6 +62,20 @@ public record TrainConfig(
       }
     }
     return rate;
+  }
+
+  /** Whether the weights are averaged. */
+  public boolean averaged() {
+    return emaDecay > 0;
+  }
+
+  /**
+   * The average's decay after {@code step} steps (1-based): {@code min(emaDecay, (1 + step) / (10 +
+   * step))}, TensorFlow's {@code ExponentialMovingAverage} with {@code num_updates}, so the first
+   * steps' weights, far from any optimum, are soon forgotten rather than kept for thousands of steps.
+   */
+  public double emaDecayAt(long step) {
+    return Math.min(emaDecay, (1.0 + step) / (10.0 + step));
   }
 
   /** Steps to run for a training set of {@code trainSlices} slices. */

@@ -79,7 +79,7 @@ public final class Trainer {
           train.shuffleBuffer(), train.loaderThreads(), train.prefetch(), step * train.batch());
       Path lastCheckpoint = resume.orElse(null);
       // A run resumed at its end has no step left to validate after; its weights are scored once.
-      Evaluation.Report lastReport = step >= total ? validator.validate(graph).report() : null;
+      Evaluation.Report lastReport = step >= total ? graph.withAverage(() -> validator.validate(graph)).report() : null;
       Totals totals = new Totals();
       try (Dataset.Cursor<List<Sample>> cursor = stream.cursor()) {
         List<Sample> first = cursor.next();
@@ -116,7 +116,7 @@ public final class Trainer {
           }
           boolean isBest = false;
           if (step % train.validateEvery() == 0 || step == total) {
-            Validator.Result result = validator.validate(graph);
+            Validator.Result result = graph.withAverage(() -> validator.validate(graph));
             lastReport = result.report();
             double score = score(lastReport);
             isBest = score > best.score();

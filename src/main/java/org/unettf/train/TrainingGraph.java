@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -17,6 +18,7 @@ import org.tensorflow.framework.optimizers.Optimizer;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssignAdd;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
@@ -63,6 +65,9 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
   private final Placeholder<TFloat32> evalImage;
   private final Operand<TFloat32> evalProbabilities;
   private final List<Variable<TFloat32>> variables;
+  /** With train.ema_decay: the average's update after each step, and the swap of average and weights. */
+  private final Op averageStep;
+  private final Op swap;
 
   /** Losses and the global gradient norm of one step. */
   public record StepResult(float loss, float gradientNorm, float[] probabilities) {}
@@ -174,7 +179,36 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
       Op apply = optimizer.applyGradients(pairs, "train");
       List<Op> stepOps = new ArrayList<>(updates);
       stepOps.add(apply);
-      train = root.withControlDependencies(stepOps).withName("train_step").assignAdd(globalStep, root.constant(1L));
+      AssignAdd<TInt64> stepped = root.withControlDependencies(stepOps).withName("train_step")
+          .assignAdd(globalStep, root.constant(1L));
+      train = stepped;
+      List<Op> starts = new ArrayList<>();
+      if (config.train().averaged()) {
+        Ops after = root.withControlDependencies(List.of(train));
+        Operand<TFloat32> t = after.dtypes.cast(stepped, TFloat32.class);
+        Operand<TFloat32> decay = after.math.minimum(after.constant((float) config.train().emaDecay()),
+            after.math.div(after.math.add(t, after.constant(1f)), after.math.add(t, after.constant(10f))));
+        Operand<TFloat32> rest = after.math.sub(after.constant(1f), decay);
+        List<Op> steps = new ArrayList<>();
+        List<Op> swaps = new ArrayList<>();
+        for (Variable<TFloat32> v : trainable) {
+          // "held": the set of weights out of the network, the average while training steps run.
+          Variable<TFloat32> held = root.withName(v.op().name() + ".held").variable(v.shape(), TFloat32.class);
+          starts.add(root.assign(held, v));
+          steps.add(after.assign(held, after.math.add(after.math.mul(held, decay), after.math.mul(v, rest))));
+          // Copies, not reads: an Identity of a variable shares its buffer, which the assignments overwrite.
+          Operand<TFloat32> live = root.deepCopy(v);
+          Operand<TFloat32> average = root.deepCopy(held);
+          Ops copied = root.withControlDependencies(List.of(live, average));
+          swaps.add(copied.assign(v, average));
+          swaps.add(copied.assign(held, live));
+        }
+        averageStep = root.withControlDependencies(steps).withName("average_step").noOp();
+        swap = root.withControlDependencies(swaps).withName("swap_average").noOp();
+      } else {
+        averageStep = train;
+        swap = null;
+      }
 
       evalImage = tf.withName("eval_image").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, -1, -1, channels)));
@@ -182,6 +216,11 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
           net.logits(evalImage, Mode.INFER, null, null), calibration);
       session = new Session(graph, Sessions.config(config.runtime()));
       session.initialize();
+      if (!starts.isEmpty()) {
+        Session.Runner runner = session.runner();
+        starts.forEach(runner::addTarget);
+        runner.run();
+      }
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -233,7 +272,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
           .feed(labels, in.labels())
           .feed(weights, in.weights())
           .feed(stepSeed, seedTensor)
-          .addTarget(train)
+          .addTarget(averageStep)
           .fetch(loss)
           .fetch(gradientNorm);
       if (withProbabilities) {
@@ -275,13 +314,39 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
     }
   }
 
-  /** Writes every variable, optimizer slots and global step included, to {@code prefix}. */
+  /**
+   * Writes every variable, optimizer slots and global step included, to {@code prefix}. With
+   * averaging the network's names hold the average, which every model made from the checkpoint
+   * takes, and {@code <name>.held} the last step's weights, from which training resumes.
+   */
   public void save(String prefix) {
-    session.save(prefix);
+    withAverage(() -> {
+      session.save(prefix);
+      return null;
+    });
   }
 
   public void restore(String prefix) {
     session.restore(prefix);
+    if (swap != null) {
+      session.runner().addTarget(swap).run();
+    }
+  }
+
+  /**
+   * {@code work} with the averaged weights in the network (with train.ema_decay; the last step's
+   * otherwise): validation scores the weights that checkpoints and exports will hold.
+   */
+  public <T> T withAverage(Supplier<T> work) {
+    if (swap == null) {
+      return work.get();
+    }
+    session.runner().addTarget(swap).run();
+    try {
+      return work.get();
+    } finally {
+      session.runner().addTarget(swap).run();
+    }
   }
 
   /** Current values of the network's variables, by name, for histograms. */
