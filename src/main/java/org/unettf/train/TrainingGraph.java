@@ -182,13 +182,15 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
       AssignAdd<TInt64> stepped = root.withControlDependencies(stepOps).withName("train_step")
           .assignAdd(globalStep, root.constant(1L));
       train = stepped;
-      List<Op> starts = new ArrayList<>();
+      Op start = null;
       if (config.train().averaged()) {
         Ops after = root.withControlDependencies(List.of(train));
+        // The same rule as TrainConfig.emaDecayAt, on the step just taken (1-based).
         Operand<TFloat32> t = after.dtypes.cast(stepped, TFloat32.class);
         Operand<TFloat32> decay = after.math.minimum(after.constant((float) config.train().emaDecay()),
             after.math.div(after.math.add(t, after.constant(1f)), after.math.add(t, after.constant(10f))));
         Operand<TFloat32> rest = after.math.sub(after.constant(1f), decay);
+        List<Op> starts = new ArrayList<>();
         List<Op> steps = new ArrayList<>();
         List<Op> swaps = new ArrayList<>();
         for (Variable<TFloat32> v : trainable) {
@@ -203,6 +205,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
           swaps.add(copied.assign(v, average));
           swaps.add(copied.assign(held, live));
         }
+        start = root.withControlDependencies(starts).withName("start_average").noOp();
         averageStep = root.withControlDependencies(steps).withName("average_step").noOp();
         swap = root.withControlDependencies(swaps).withName("swap_average").noOp();
       } else {
@@ -216,10 +219,8 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
           net.logits(evalImage, Mode.INFER, null, null), calibration);
       session = new Session(graph, Sessions.config(config.runtime()));
       session.initialize();
-      if (!starts.isEmpty()) {
-        Session.Runner runner = session.runner();
-        starts.forEach(runner::addTarget);
-        runner.run();
+      if (start != null) {
+        session.runner().addTarget(start).run();
       }
     } catch (RuntimeException e) {
       graph.close();
