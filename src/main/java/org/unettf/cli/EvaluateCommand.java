@@ -9,6 +9,8 @@ import org.unettf.error.UserError;
 import org.unettf.infer.Evaluator;
 import org.unettf.infer.Predictor;
 import org.unettf.io.OutputSet;
+import org.unettf.io.ProgressLine;
+import org.unettf.metrics.InstanceSweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,6 +40,11 @@ final class EvaluateCommand implements Callable<Integer> {
           + "segmentation instead of a model's prediction.")
   Path segments;
 
+  @Option(names = "--tune-instances",
+      description = "Also try the cells' smoothing, seed and merge thresholds around the given ones on these slices "
+          + "(54 settings), and report the best with the options that reproduce it (instances-tuning.csv).")
+  boolean tuneInstances;
+
   @Mixin
   ModelOptions options;
 
@@ -50,9 +57,13 @@ final class EvaluateCommand implements Callable<Integer> {
     OverlapTile.Plan plan = options.plan();
     options.runtime();
     List<Integer> requested = slices == null ? null : parseSlices(slices);
-    OutputSet.checkWritable(report.resolve("metrics.json"), "--report");
+    if (segments != null && tuneInstances) {
+      throw UserError.config("--tune-instances: expected a model's probabilities to segment, but --segments gives "
+          + "finished cells; leave one of them out");
+    }
     Evaluator.Request request = new Evaluator.Request(images, labels, requested, transforms, plan,
-        instances.parameters(), report);
+        instances.parameters(), tuneInstances, report);
+    OutputSet.checkWritable(report.resolve("metrics.json"), "--report");
     if (segments != null) {
       Evaluator.Result result = Evaluator.segments(segments, request);
       main.out.println(result.table("segments " + segments));
@@ -60,7 +71,15 @@ final class EvaluateCommand implements Callable<Integer> {
       return 0;
     }
     try (Predictor predictor = Predictor.load(options.modelPath(), options.runtime())) {
-      Evaluator.Result result = Evaluator.model(predictor, request, main.out::println);
+      ProgressLine line = new ProgressLine(main.out, main.out == System.out && System.console() != null);
+      int settings = InstanceSweep.grid(request.instances()).size();
+      Evaluator.Result result = Evaluator.model(predictor, request, main.out::println,
+          done -> {
+            if (line.terminal() || done % 10 == 0 || done == settings) { // a log gets a few lines, not 54
+              line.draw("instance settings " + done + "/" + settings + " " + ProgressLine.bar(done, settings));
+            }
+          });
+      line.finish();
       main.out.println(result.table("cells (the model's instances)"));
       main.out.printf("wrote %s (metrics.json, metrics.csv, %d panels and cell pictures); %.2f s per slice%n", report,
           result.slices().size(), result.seconds() / result.slices().size());

@@ -16,13 +16,23 @@ final class InstanceOptions {
       description = "Gaussian smoothing of the probability before seeding, in pixels (default: " + Instances.SIGMA + ").")
   Double sigma;
 
+  @Option(names = "--merge-below", paramLabel = "P",
+      description = "Lines between cells whose mean membrane probability is below this are removed (default: "
+          + Instances.MERGE_BELOW + "; 0: none).")
+  Double mergeBelow;
+
+  @Option(names = "--merge-within", paramLabel = "P",
+      description = "Only cells within one region of cell probability above this merge (default: "
+          + Instances.MERGE_WITHIN + ").")
+  Double mergeWithin;
+
   @Option(names = "--min-segment", paramLabel = "PIXELS",
       description = "Segments smaller than this are merged into a neighbour (default: " + Instances.MIN_SEGMENT + ").")
   Integer minSegment;
 
   /** Whether any of the options was given. */
   boolean given() {
-    return seedThreshold != null || sigma != null || minSegment != null;
+    return seedThreshold != null || sigma != null || mergeBelow != null || mergeWithin != null || minSegment != null;
   }
 
   Instances.Parameters parameters() {
@@ -39,12 +49,17 @@ final class InstanceOptions {
       }
       p = p.withSigma(sigma);
     }
-    if (minSegment != null) {
-      if (minSegment < 0) {
-        throw UserError.config("--min-segment: expected a number of pixels ≥ 0, found " + minSegment);
-      }
-      p = p.withMerging(minSegment, p.mergeBelow(), p.mergeWithin());
+    if (mergeBelow != null && !(mergeBelow >= 0 && mergeBelow <= 1)) {
+      throw UserError.config("--merge-below: expected a probability from 0 to 1, found " + mergeBelow);
     }
+    if (mergeWithin != null && !(mergeWithin >= 0 && mergeWithin < 1)) {
+      throw UserError.config("--merge-within: expected a probability from 0 to below 1, found " + mergeWithin);
+    }
+    if (minSegment != null && minSegment < 0) {
+      throw UserError.config("--min-segment: expected a number of pixels ≥ 0, found " + minSegment);
+    }
+    p = p.withMerging(minSegment != null ? minSegment : p.minSegmentSize(),
+        mergeBelow != null ? mergeBelow : p.mergeBelow(), mergeWithin != null ? mergeWithin : p.mergeWithin());
     return p;
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.unettf.config.ClassMap;
 import org.unettf.data.OverlapTile;
@@ -20,6 +21,7 @@ import org.unettf.io.StackWriter;
 import org.unettf.io.volume.Volume;
 import org.unettf.io.volume.Volumes;
 import org.unettf.metrics.Evaluation;
+import org.unettf.metrics.InstanceSweep;
 import org.unettf.metrics.Reports;
 import org.unettf.numerics.Instances;
 import org.unettf.train.RunInfo;
@@ -33,25 +35,31 @@ import org.unettf.train.RunInfo;
 public final class Evaluator {
   private Evaluator() {}
 
-  /** What to score and where the report goes; {@code slices} null for all. */
+  /**
+   * What to score and where the report goes; {@code slices} null for all. With {@code
+   * tuneInstances} the instance parameters around {@code instances} are swept on the same slices
+   * ({@link InstanceSweep}).
+   */
   public record Request(Path images, Path labels, List<Integer> slices, int[] transforms, OverlapTile.Plan plan,
-      Instances.Parameters instances, Path report) {}
+      Instances.Parameters instances, boolean tuneInstances, Path report) {}
 
   /**
    * @param report the model's scores, or null where a label stack was scored
    * @param cells the cells' scores as objects: the model's instances, or the given label stack
+   * @param tuning the instance settings tried; null unless asked for
    */
   public record Result(Evaluation.Report report, Evaluation.SegmentScores cells, List<Integer> slices,
-      double seconds) {
-    /** What to print: the challenge's table and the cells' lines. */
+      double seconds, InstanceSweep.Result tuning) {
+    /** What to print: the challenge's table and the cells' lines, and the best settings tried. */
     public String table(String cellsName) {
       String segments = Reports.segmentsTable(cellsName, cells, slices);
-      return report == null ? segments : Reports.table(report) + "\n" + segments;
+      String out = report == null ? segments : Reports.table(report) + "\n" + segments;
+      return tuning == null ? out : out + "\n" + Reports.sweepTable(tuning, 5);
     }
   }
 
   /** The model's probabilities, and its instances, scored on the requested slices. */
-  public static Result model(Predictor predictor, Request request, Consumer<String> notice) {
+  public static Result model(Predictor predictor, Request request, Consumer<String> notice, IntConsumer swept) {
     ModelCard card = predictor.card();
     int classes = card.model().classes();
     int channels = card.model().channels();
@@ -76,8 +84,18 @@ public final class Evaluator {
     Evaluation.Report report = Evaluation.evaluate(predictions);
     Evaluation.SegmentScores scores = Evaluation.segments(chosen.stream().map(truth::slice).toArray(byte[][]::new),
         cells, stack.width(), stack.height());
+    InstanceSweep.Result tuning = null;
+    if (request.tuneInstances()) {
+      float[][] cell = probabilities.stream().map(p -> CellInstances.cellProbability(p, classes))
+          .toArray(float[][]::new);
+      tuning = InstanceSweep.sweep(cell, chosen.stream().map(truth::slice).toArray(byte[][]::new), stack.width(),
+          stack.height(), InstanceSweep.grid(request.instances()), swept);
+    }
     Map<String, Object> json = Reports.metrics(report);
     json.put("instances", Reports.segments(scores, chosen));
+    if (tuning != null) {
+      json.put("instances_tuning", Reports.sweep(tuning));
+    }
     json.put("model", predictor.path().toString());
     json.put("images", request.images().toString());
     json.put("labels", request.labels().toString());
@@ -88,6 +106,9 @@ public final class Evaluator {
     try (OutputSet outputs = new OutputSet()) {
       outputs.write(request.report().resolve("metrics.json"), text(RunInfo.gson().toJson(json) + "\n"));
       outputs.write(request.report().resolve("metrics.csv"), text(Reports.csv(report)));
+      if (tuning != null) {
+        outputs.write(request.report().resolve("instances-tuning.csv"), text(InstanceSweep.csv(tuning)));
+      }
       for (int i = 0; i < predictions.size(); i++) {
         Evaluation.Prediction p = predictions.get(i);
         float[] image = Pictures.luma(stack.slice(p.slice()), channels);
@@ -99,7 +120,7 @@ public final class Evaluator {
       }
       outputs.commit();
     }
-    return new Result(report, scores, chosen, seconds);
+    return new Result(report, scores, chosen, seconds, tuning);
   }
 
   /**
@@ -139,7 +160,7 @@ public final class Evaluator {
       outputs.write(request.report().resolve("metrics.json"), text(RunInfo.gson().toJson(json) + "\n"));
       outputs.commit();
     }
-    return new Result(null, scores, chosen, 0);
+    return new Result(null, scores, chosen, 0, null);
   }
 
   private static void checkMatch(Request request, LabelStack truth, int depth, int width, int height) {

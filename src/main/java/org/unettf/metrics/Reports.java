@@ -113,4 +113,50 @@ public final class Reports {
     out.append(String.format(Locale.ROOT, "  all        V_rand %.4f  V_info %.4f", scores.vRand(), scores.vInfo()));
     return out.toString();
   }
+
+  /** An instance sweep, JSON-ready: how many settings, the best and the one asked for, with their ranks. */
+  public static Map<String, Object> sweep(InstanceSweep.Result sweep) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("settings", sweep.ranked().size());
+    m.put("ranked_by", "mean of v_rand and v_info");
+    m.put("best", sweepRow(sweep, sweep.best()));
+    m.put("given", sweepRow(sweep, sweep.given()));
+    m.put("all", "instances-tuning.csv");
+    return m;
+  }
+
+  private static Map<String, Object> sweepRow(InstanceSweep.Result sweep, InstanceSweep.Row row) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rank", sweep.rank(row));
+    m.put("smooth", row.parameters().sigma());
+    m.put("seed_threshold", row.parameters().seedThreshold());
+    m.put("merge_below", row.parameters().mergeBelow());
+    m.put("merge_within", row.parameters().mergeWithin());
+    m.put("min_segment", row.parameters().minSegmentSize());
+    m.put("v_rand", row.vRand());
+    m.put("v_info", row.vInfo());
+    m.put("options", row.options());
+    return m;
+  }
+
+  /** The sweep's best {@code top} settings and the one asked for, as lines to print. */
+  public static String sweepTable(InstanceSweep.Result sweep, int top) {
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "instance settings tried on these slices: %d, "
+        + "best first by the mean of V_rand and V_info:%n", sweep.ranked().size()));
+    int shown = Math.min(top, sweep.ranked().size());
+    for (int i = 0; i < shown; i++) {
+      out.append(sweepLine(i + 1, sweep.ranked().get(i), sweep.ranked().get(i) == sweep.given()));
+    }
+    int given = sweep.rank(sweep.given());
+    if (given > shown) {
+      out.append(sweepLine(given, sweep.given(), true));
+    }
+    out.append("  to use the best: ").append(sweep.best().options());
+    return out.toString();
+  }
+
+  private static String sweepLine(int rank, InstanceSweep.Row row, boolean given) {
+    return String.format(Locale.ROOT, "  %3d  V_rand %.4f  V_info %.4f  %s%s%n", rank, row.vRand(), row.vInfo(),
+        row.options(), given ? "  (the setting used above)" : "");
+  }
 }
