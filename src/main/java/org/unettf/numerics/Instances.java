@@ -106,8 +106,9 @@ public final class Instances {
      * <p>Checked since on predictions no model trained on: each of the five fold models of
      * {@code train --folds 5} (750 steps) on its six validation slices, swept by {@code evaluate
      * --tune-instances}. Over the 30 slices the defaults rank 11th of 54, 0.003 below the best
-     * mean. Merging only within regions above 0.9, the best on slices 27–29 (V_rand 0.9856), ranks
-     * 46th there and 21st on slices 0–26: picking it would be picking on the test slices.
+     * mean. The defaults with {@code mergeWithin} 0.9, which win on slices 27–29 (V_rand 0.9856),
+     * rank 46th there and 21st on slices 0–26, and no setting with 0.9 ranks above 36th: picking
+     * it would be picking on the test slices.
      */
     public static Parameters defaults() {
       return new Parameters(SIGMA, Seeding.PROBABILITY, SEED_THRESHOLD, 0, 1, MIN_SEGMENT, MERGE_BELOW, MERGE_WITHIN,
