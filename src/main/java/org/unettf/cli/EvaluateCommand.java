@@ -10,7 +10,6 @@ import org.unettf.infer.Evaluator;
 import org.unettf.infer.Predictor;
 import org.unettf.io.OutputSet;
 import org.unettf.io.ProgressLine;
-import org.unettf.metrics.InstanceSweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,11 +71,10 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     try (Predictor predictor = Predictor.load(options.modelPath(), options.runtime())) {
       ProgressLine line = new ProgressLine(main.out, main.out == System.out && System.console() != null);
-      int settings = InstanceSweep.grid(request.instances()).size();
       Evaluator.Result result = Evaluator.model(predictor, request, main.out::println,
-          done -> {
-            if (line.terminal() || done % 10 == 0 || done == settings) { // a log gets a few lines, not 54
-              line.draw("instance settings " + done + "/" + settings + " " + ProgressLine.bar(done, settings));
+          (done, total) -> {
+            if (line.terminal() || done % 10 == 0 || done == total) { // a log gets a few lines, not 54
+              line.draw("instance settings " + done + "/" + total + " " + ProgressLine.bar(done, total));
             }
           });
       line.finish();

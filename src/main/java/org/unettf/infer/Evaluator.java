@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.unettf.config.ClassMap;
 import org.unettf.data.OverlapTile;
@@ -59,7 +58,8 @@ public final class Evaluator {
   }
 
   /** The model's probabilities, and its instances, scored on the requested slices. */
-  public static Result model(Predictor predictor, Request request, Consumer<String> notice, IntConsumer swept) {
+  public static Result model(Predictor predictor, Request request, Consumer<String> notice,
+      InstanceSweep.Progress swept) {
     ModelCard card = predictor.card();
     int classes = card.model().classes();
     int channels = card.model().channels();
@@ -82,14 +82,14 @@ public final class Evaluator {
       cells[i] = CellInstances.of(probabilities.get(i), classes, stack.width(), stack.height(), request.instances());
     }
     Evaluation.Report report = Evaluation.evaluate(predictions);
-    Evaluation.SegmentScores scores = Evaluation.segments(chosen.stream().map(truth::slice).toArray(byte[][]::new),
-        cells, stack.width(), stack.height());
+    byte[][] chosenTruth = chosen.stream().map(truth::slice).toArray(byte[][]::new);
+    Evaluation.SegmentScores scores = Evaluation.segments(chosenTruth, cells, stack.width(), stack.height());
     InstanceSweep.Result tuning = null;
     if (request.tuneInstances()) {
       float[][] cell = probabilities.stream().map(p -> CellInstances.cellProbability(p, classes))
           .toArray(float[][]::new);
-      tuning = InstanceSweep.sweep(cell, chosen.stream().map(truth::slice).toArray(byte[][]::new), stack.width(),
-          stack.height(), InstanceSweep.grid(request.instances()), swept);
+      tuning = InstanceSweep.sweep(cell, chosenTruth, stack.width(), stack.height(),
+          InstanceSweep.grid(request.instances()), swept);
     }
     Map<String, Object> json = Reports.metrics(report);
     json.put("instances", Reports.segments(scores, chosen));

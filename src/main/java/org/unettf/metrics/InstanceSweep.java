@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.unettf.numerics.Instances;
 import org.unettf.numerics.Instances.Parameters;
@@ -23,6 +22,12 @@ public final class InstanceSweep {
   static final double[] MERGE_WITHIN = {0.7, 0.8, 0.9};
 
   private InstanceSweep() {}
+
+  /** Told after each setting is scored. */
+  @FunctionalInterface
+  public interface Progress {
+    void scored(int done, int total);
+  }
 
   /** One setting and the mean scores of its cells over the slices. */
   public record Row(Parameters parameters, double vRand, double vInfo) {
@@ -82,10 +87,9 @@ public final class InstanceSweep {
    *
    * @param cell per slice, the cell probability of every pixel
    * @param truth per slice, the class of every pixel (0 membrane, 1 cell)
-   * @param done called with the number of settings scored so far
    */
   public static Result sweep(float[][] cell, byte[][] truth, int width, int height, List<Parameters> grid,
-      IntConsumer done) {
+      Progress progress) {
     if (cell.length != truth.length || cell.length == 0) {
       throw new IllegalArgumentException(cell.length + " probability slices and " + truth.length + " label slices");
     }
@@ -96,7 +100,7 @@ public final class InstanceSweep {
           .forEach(z -> labels[z] = Instances.segment(cell[z], width, height, p).labels());
       Evaluation.SegmentScores s = Evaluation.segments(truth, labels, width, height);
       rows.add(new Row(p, s.vRand(), s.vInfo()));
-      done.accept(rows.size());
+      progress.scored(rows.size(), grid.size());
     }
     List<Row> ranked = new ArrayList<>(rows);
     ranked.sort(Comparator.comparingDouble(Row::mean).reversed()); // stable: ties stay in grid order

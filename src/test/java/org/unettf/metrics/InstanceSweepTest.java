@@ -56,7 +56,10 @@ class InstanceSweepTest {
     byte[][] truth = {twoCellsTruth(), twoCellsTruth()};
     List<Parameters> grid = InstanceSweep.grid(Parameters.defaults());
     List<Integer> progress = new ArrayList<>();
-    InstanceSweep.Result sweep = InstanceSweep.sweep(cell, truth, W, H, grid, progress::add);
+    InstanceSweep.Result sweep = InstanceSweep.sweep(cell, truth, W, H, grid, (done, total) -> {
+      assertEquals(grid.size(), total);
+      progress.add(done);
+    });
 
     assertEquals(grid.size(), sweep.ranked().size());
     assertEquals(grid.size(), progress.size());
@@ -77,7 +80,7 @@ class InstanceSweepTest {
     assertTrue(sweep.given().vRand() < 0.7, "the defaults merge the two cells: " + sweep.given());
     assertTrue(sweep.rank(sweep.given()) > 1);
 
-    InstanceSweep.Result again = InstanceSweep.sweep(cell, truth, W, H, grid, done -> { });
+    InstanceSweep.Result again = InstanceSweep.sweep(cell, truth, W, H, grid, (done, total) -> { });
     assertEquals(sweep.ranked(), again.ranked(), "deterministic");
 
     String[] csv = InstanceSweep.csv(sweep).split("\n");
@@ -97,6 +100,6 @@ class InstanceSweepTest {
   @Test
   void slicesWithoutLabelsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> InstanceSweep.sweep(new float[][] {twoCells()},
-        new byte[0][], W, H, List.of(Parameters.defaults()), done -> { }));
+        new byte[0][], W, H, List.of(Parameters.defaults()), (done, total) -> { }));
   }
 }
