@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Proves that what unet-tf exports runs unchanged in an older TensorFlow: trains a tiny model with
 # the main jar (TF Java 1.1.0, TensorFlow 2.18), exports it as a SavedModel and as a bioimage.io
-# package, then loads both with TF Java 0.5.0 (TensorFlow 2.10) and compares the outputs.
-# Needs target/unet-tf.jar (mvn package) and the ISBI 2012 stacks in data/isbi2012/.
+# package, then loads both with TF Java 0.5.0 (TensorFlow 2.10) and compares the outputs. The
+# bundled model (savedmodel/isbi2012, its weights in several shards) is checked the same way.
+# Needs target/unet-tf.jar (mvn package), the ISBI 2012 stacks in data/isbi2012/ and python3 with
+# tifffile.
 set -euo pipefail
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,6 +26,11 @@ java -jar "$jar" train "$work/tiny.yaml" > "$work/train.log"
 java -jar "$jar" predict --model "$run/savedmodel/unet/1" --input "$root/data/isbi2012/test-volume.tif" \
   --output "$work/expected.tif" > /dev/null
 java -jar "$jar" export --run "$run" --format bioimageio --output "$work/package.zip" > /dev/null
+# Two slices are enough for the bundled model, the paper's full-width network.
+bundled=$root/savedmodel/isbi2012/1
+python3 -c 'import sys, tifffile; tifffile.imwrite(sys.argv[2], tifffile.imread(sys.argv[1])[:2])' \
+  "$root/data/isbi2012/test-volume.tif" "$work/two.tif"
+java -jar "$jar" predict --model "$bundled" --input "$work/two.tif" --output "$work/bundled.tif" > /dev/null
 
 mvn -B -q -f "$root/tools/compat-check/pom.xml" package -DskipTests
 check=$root/tools/compat-check/target/compat-check.jar
@@ -31,12 +38,13 @@ status=0
 java -jar "$check" savedmodel "$run/savedmodel/unet/1" "$root/data/isbi2012/test-volume.tif" "$work/expected.tif" \
   2> "$work/savedmodel.err" || status=1
 java -jar "$check" bioimageio "$work/package.zip" 2> "$work/bioimageio.err" || status=1
-if grep -h "NodeDef mentions attribute" "$work/savedmodel.err" "$work/bioimageio.err"; then
+java -jar "$check" savedmodel "$bundled" "$work/two.tif" "$work/bundled.tif" 2> "$work/bundled.err" || status=1
+if grep -h "NodeDef mentions attribute" "$work/savedmodel.err" "$work/bioimageio.err" "$work/bundled.err"; then
   echo "error: TensorFlow 2.10 warned about attributes it does not know" >&2
   status=1
 fi
 if ((status)); then
-  grep -h "error" "$work/savedmodel.err" "$work/bioimageio.err" >&2 || true
+  grep -h "error" "$work/savedmodel.err" "$work/bioimageio.err" "$work/bundled.err" >&2 || true
   exit 1
 fi
-echo "ok: the SavedModel and the bioimage.io package run in TensorFlow 2.10 as in 2.18"
+echo "ok: the SavedModel, the bioimage.io package and the bundled model run in TensorFlow 2.10 as in 2.18"

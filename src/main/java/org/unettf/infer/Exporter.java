@@ -25,7 +25,8 @@ import org.unettf.model.Tuning;
 
 /**
  * Exports a checkpoint as a SavedModel in TF Serving's layout, {@code base/<version>/}, holding the
- * {@link InferenceGraph} only. The version folder appears whole or not at all: TF Serving watches
+ * {@link InferenceGraph} only, its variables in {@link VariableShards} small enough for any code
+ * host. The version folder appears whole or not at all: TF Serving watches
  * the base folder and must never load a half-written version.
  */
 public final class Exporter {
@@ -42,6 +43,12 @@ public final class Exporter {
    */
   public static Path export(ModelCard card, String checkpointPrefix, Path base, int version, RuntimeConfig runtime,
       boolean anySizeDefault) {
+    return export(card, checkpointPrefix, base, version, runtime, anySizeDefault, VariableShards.MAX_BYTES);
+  }
+
+  /** As above, with the variables in shards of at most {@code maxShardBytes} each. */
+  static Path export(ModelCard card, String checkpointPrefix, Path base, int version, RuntimeConfig runtime,
+      boolean anySizeDefault, long maxShardBytes) {
     Path target = base.resolve(String.valueOf(version));
     if (Files.exists(target)) {
       throw UserError.output(target + " exists already; choose another --model-version or remove it");
@@ -55,6 +62,7 @@ public final class Exporter {
       SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(partial.toString()).withSession(session);
       inference.signatures.forEach(exporter::withSignature);
       exporter.export();
+      VariableShards.split(session, inference.graph, partial.resolve("variables"), maxShardBytes);
       stripDefaultAttributes(partial.resolve("saved_model.pb"));
       card.write(partial);
       AtomicFiles.move(partial, target);
