@@ -1,5 +1,8 @@
 package org.unettf.config;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
@@ -22,6 +25,25 @@ public final class ConfigWriter {
         .setDefaultFlowStyle(FlowStyle.BLOCK)
         .setIndent(2)
         .build();
-    return new Dump(settings).dumpToString(values);
+    return new Dump(settings).dumpToString(copy(values));
+  }
+
+  /**
+   * The same tree with every map and list a fresh object: the YAML writer marks an object it meets
+   * twice (such as two defaults that are one empty list) with an anchor and an alias, which a reader
+   * of a run's config should not have to decode.
+   */
+  private static Object copy(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> copied = new LinkedHashMap<>();
+      map.forEach((k, v) -> copied.put(k, copy(v)));
+      return copied;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copied = new ArrayList<>();
+      list.forEach(v -> copied.add(copy(v)));
+      return copied;
+    }
+    return value;
   }
 }

@@ -132,8 +132,12 @@ class ConfigLoaderTest {
     RunConfig c = ConfigLoader.parse("model: {depth: 3, filters: 8, batch_norm: true, dropout: 0.2}\n" + DATA
         + "tile: {size: 124}\ntrain: {optimizer: momentum, momentum: 0.9}\naugment: {elastic: {mode: smooth}}\n",
         "c.yaml");
-    RunConfig again = ConfigLoader.parse(ConfigWriter.toYaml(c), "resolved.yaml");
+    String yaml = ConfigWriter.toYaml(c);
+    RunConfig again = ConfigLoader.parse(yaml, "resolved.yaml");
     assertEquals(c, again);
+    // data.pairs and train.lr_decay_steps default to one empty list: written out twice, not aliased.
+    assertTrue(yaml.contains("pairs: []") && yaml.contains("lr_decay_steps: []"), yaml);
+    assertFalse(yaml.contains("&") || yaml.contains("*id"), yaml);
   }
 
   @Test
