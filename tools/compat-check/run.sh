@@ -28,7 +28,8 @@ java -jar "$jar" predict --model "$run/savedmodel/unet/1" --input "$root/data/is
 java -jar "$jar" export --run "$run" --format bioimageio --output "$work/package.zip" > /dev/null
 # Two slices are enough for the bundled model, the paper's full-width network.
 bundled=$root/savedmodel/isbi2012/1
-python3 -c 'import sys, tifffile; tifffile.imwrite(sys.argv[2], tifffile.imread(sys.argv[1])[:2])' \
+python=$(command -v /usr/bin/python3 || command -v python3)
+"$python" -c 'import sys, tifffile; tifffile.imwrite(sys.argv[2], tifffile.imread(sys.argv[1])[:2])' \
   "$root/data/isbi2012/test-volume.tif" "$work/two.tif"
 java -jar "$jar" predict --model "$bundled" --input "$work/two.tif" --output "$work/bundled.tif" > /dev/null
 
