@@ -33,6 +33,10 @@ class CliContractTest {
   @TempDir
   Path dir;
 
+  /** Inputs, apart from {@code dir}, whose listing some tests check. */
+  @TempDir
+  Path inputs;
+
   @ParameterizedTest
   @ValueSource(strings = {"train", "predict", "evaluate", "export", "bench"})
   void helpAndVersionWorkWithoutTheRequiredOptions(String command) {
@@ -137,7 +141,7 @@ class CliContractTest {
     Path one = copyOfBundled("served/1");
     Files.createDirectories(base.resolve("99999999999999999999"));
     Files.createDirectories(base.resolve("0042abc"));
-    Cli r = Cli.run("predict", "--model", base.toString(), "--input", TestData.volume().toString(), "--output",
+    Cli r = Cli.run("predict", "--model", base.toString(), "--input", twoSlices().toString(), "--output",
         dir.resolve("p.tif").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("model " + one), r.out());
@@ -149,7 +153,7 @@ class CliContractTest {
     byte[] before = "an earlier prediction".getBytes(StandardCharsets.UTF_8);
     Files.write(probabilities, before);
     Path blocker = Files.writeString(dir.resolve("not-a-folder"), "x");
-    Cli r = Cli.run("predict", "--input", TestData.volume().toString(), "--output", probabilities.toString(),
+    Cli r = Cli.run("predict", "--input", twoSlices().toString(), "--output", probabilities.toString(),
         "--masks", blocker.resolve("b.tif").toString());
     assertEquals(5, r.code(), r.err());
     assertEquals("error: --masks: cannot write " + blocker.resolve("b.tif") + ": " + blocker
@@ -206,7 +210,16 @@ class CliContractTest {
         r.errorLine());
   }
 
-  private Path copyOfBundled(String name) throws Exception {
+  /** Two small grey slices: all that the tests need whose point is not the prediction itself. */
+  private Path twoSlices() throws Exception {
+    Path images = inputs.resolve("two.tif");
+    float[] slice = new float[128 * 128];
+    Arrays.fill(slice, 0.5f);
+    StackWriter.writeFloatTiff(images, 128, 128, List.of(slice, slice));
+    return images;
+  }
+
+    private Path copyOfBundled(String name) throws Exception {
     Path target = dir.resolve(name);
     try (var walk = Files.walk(BUNDLED)) {
       for (Path p : walk.toList()) {
