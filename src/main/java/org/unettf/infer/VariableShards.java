@@ -33,9 +33,9 @@ final class VariableShards {
   /**
    * Rewrites {@code variablesDir}'s checkpoint from the session's variables in shards of at most
    * {@code maxBytes} (a variable larger than that gets a shard of its own). Does nothing when one
-   * shard holds them all. Returns the number of shards.
+   * shard holds them all.
    */
-  static int split(Session session, Graph graph, Path variablesDir, long maxBytes) throws IOException {
+  static void split(Session session, Graph graph, Path variablesDir, long maxBytes) throws IOException {
     List<List<GraphOperation>> shards = new ArrayList<>();
     List<GraphOperation> current = new ArrayList<>();
     long bytes = 0;
@@ -51,7 +51,7 @@ final class VariableShards {
     }
     shards.add(current);
     if (shards.size() == 1) {
-      return 1;
+      return;
     }
     Ops tf = Ops.create(graph).withSubScope("shards");
     Path temp = variablesDir.resolve(PREFIX + "_temp");
@@ -79,7 +79,6 @@ final class VariableShards {
     if (Files.isDirectory(temp)) {
       Files.delete(temp);
     }
-    return shards.size();
   }
 
   /** The graph's variables, in the order they were made (the network's, from input to output). */
@@ -92,12 +91,5 @@ final class VariableShards {
       }
     }
     return variables;
-  }
-
-  /** The data files of a SavedModel version folder's checkpoint. */
-  static List<Path> dataFiles(Path version) throws IOException {
-    try (Stream<Path> files = Files.list(version.resolve(PREFIX))) {
-      return files.filter(f -> f.getFileName().toString().startsWith(PREFIX + ".data-")).sorted().toList();
-    }
   }
 }

@@ -219,7 +219,7 @@ class CliContractTest {
     return images;
   }
 
-    private Path copyOfBundled(String name) throws Exception {
+  private Path copyOfBundled(String name) throws Exception {
     Path target = dir.resolve(name);
     try (var walk = Files.walk(BUNDLED)) {
       for (Path p : walk.toList()) {

@@ -12,16 +12,13 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.types.TFloat32;
 import org.unettf.Isbi;
 import org.unettf.TestData;
-import org.unettf.config.ClassMap;
 import org.unettf.config.RunConfig;
 import org.unettf.config.RuntimeConfig;
-import org.unettf.data.Normalization;
 import org.unettf.data.OverlapTile;
 import org.unettf.io.ImageStack;
 import org.unettf.io.StackReader;
 import org.unettf.model.Tensors;
 import org.unettf.numerics.Mirror;
-import org.unettf.train.TrainingGraph;
 
 /**
  * Exports hold the plain graph; predict runs the same network rebuilt in the form this runtime
@@ -38,13 +35,9 @@ class RebuiltPredictorTest {
   void theRebuiltCpuGraphGivesTheExportedGraphsProbabilities() throws Exception {
     // Five levels of 16 filters reach 256 × 256 channels, where the CPU form runs on row halves.
     RunConfig config = TestData.withIsbi("model: {depth: 5, filters: 16}\ntile: {size: 188}\ntrain: {steps: 1}\n");
-    Normalization normalization = new Normalization(0.5, 0.2);
-    String checkpoint = dir.resolve("ckpt").resolve("ckpt").toString();
-    try (TrainingGraph graph = new TrainingGraph(config, normalization)) {
-      graph.save(checkpoint);
-    }
-    ModelCard card = ModelCard.of(config.model(), ClassMap.binary(), normalization, Map.of())
-        .withCalibration(new double[] {2.0, 0.7});
+    Untrained untrained = Untrained.save(config, dir);
+    String checkpoint = untrained.checkpoint();
+    ModelCard card = untrained.card().withCalibration(new double[] {2.0, 0.7});
     Path fixed = Exporter.export(card, checkpoint, dir.resolve("fixed"), 1, FP32_CPU);
     Path anySize = Exporter.export(card, checkpoint, dir.resolve("any"), 1, FP32_CPU, true);
 

@@ -8,18 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unettf.Isbi;
 import org.unettf.TestData;
-import org.unettf.config.ClassMap;
 import org.unettf.config.RunConfig;
 import org.unettf.config.RuntimeConfig;
-import org.unettf.data.Normalization;
 import org.unettf.data.OverlapTile;
 import org.unettf.io.StackReader;
-import org.unettf.train.TrainingGraph;
 
 /** An export whose weights exceed the shard size holds them in several files, and predicts as one that does not. */
 @Isbi
@@ -32,20 +29,17 @@ class VariableShardsTest {
   @Test
   void shardedVariablesHoldTheSameWeights() throws Exception {
     RunConfig config = TestData.withIsbi("model: {depth: 3, filters: 8}\ntile: {size: 92}\ntrain: {steps: 1}\n");
-    Normalization normalization = new Normalization(0.5, 0.2);
-    String checkpoint = dir.resolve("ckpt").resolve("ckpt").toString();
-    try (TrainingGraph graph = new TrainingGraph(config, normalization)) {
-      graph.save(checkpoint);
-    }
-    ModelCard card = ModelCard.of(config.model(), ClassMap.binary(), normalization, Map.of());
+    Untrained untrained = Untrained.save(config, dir);
+    String checkpoint = untrained.checkpoint();
+    ModelCard card = untrained.card();
     Path whole = Exporter.export(card, checkpoint, dir.resolve("whole"), 1, FP32_CPU);
-    List<Path> one = VariableShards.dataFiles(whole);
+    List<Path> one = dataFiles(whole);
     assertEquals(List.of("variables.data-00000-of-00001"), one.stream().map(p -> p.getFileName().toString()).toList());
     long bytes = Files.size(one.get(0));
 
     long limit = bytes / 2;
     Path sharded = Exporter.export(card, checkpoint, dir.resolve("sharded"), 1, FP32_CPU, false, limit);
-    List<Path> shards = VariableShards.dataFiles(sharded);
+    List<Path> shards = dataFiles(sharded);
     int n = shards.size();
     assertTrue(n >= 2, "half the bytes per shard makes two shards or more, not " + n);
     long total = 0;
@@ -62,6 +56,13 @@ class VariableShardsTest {
         SavedModelPredictor b = SavedModelPredictor.load(sharded, FP32_CPU)) {
       float[] expected = OverlapTile.predict(slice, 512, 512, card.model(), a, OverlapTile.Plan.onePass());
       assertArrayEquals(expected, OverlapTile.predict(slice, 512, 512, card.model(), b, OverlapTile.Plan.onePass()));
+    }
+  }
+
+  /** The data files of a SavedModel version folder's checkpoint, by name. */
+  private static List<Path> dataFiles(Path version) throws Exception {
+    try (Stream<Path> files = Files.list(version.resolve("variables"))) {
+      return files.filter(f -> f.getFileName().toString().startsWith("variables.data-")).sorted().toList();
     }
   }
 }
