@@ -46,6 +46,9 @@ final class Summaries implements TrainingListener, AutoCloseable {
     if (step == 0) {
       trainLog.graph(graph.graphDef(), 0);
       samples(first.get(0), null, 0);
+    } else {
+      trainLog.restart(step + 1);
+      validationLog.restart(step + 1);
     }
   }
 

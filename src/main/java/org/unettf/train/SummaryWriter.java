@@ -13,6 +13,8 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.summary.WriteImageSummary;
+import org.tensorflow.proto.Event;
+import org.tensorflow.proto.SessionLog;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
@@ -40,6 +42,8 @@ public final class SummaryWriter implements AutoCloseable {
   private final Op writeImage;
   private final Op writeHistogram;
   private final Op writeGraph;
+  private final Placeholder<TString> event;
+  private final Op writeEvent;
   private final Op flush;
   private final Op closeWriter;
   private final Path logdir;
@@ -66,6 +70,8 @@ public final class SummaryWriter implements AutoCloseable {
         tf.constant(new byte[] {(byte) 255, 0, 0}), WriteImageSummary.maxImages(8L));
     writeHistogram = tf.summary.writeHistogramSummary(writer, step, tag, histogram);
     writeGraph = tf.summary.writeGraphSummary(writer, step, graphDef);
+    event = tf.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+    writeEvent = tf.summary.importEvent(writer, event);
     flush = tf.summary.flushSummaryWriter(writer);
     closeWriter = tf.summary.closeSummaryWriter(writer);
     session = new Session(graph);
@@ -97,6 +103,19 @@ public final class SummaryWriter implements AutoCloseable {
   public void graph(byte[] serialised, long at) {
     try (TInt64 s = TInt64.scalarOf(at); TString g = TString.tensorOfBytes(NdArrays.scalarOfObject(serialised))) {
       write(session.runner().feed(step, s).feed(graphDef, g).addTarget(writeGraph));
+    }
+  }
+
+  /**
+   * Marks a restart at {@code at}: TensorBoard drops what earlier files hold for steps from
+   * {@code at} on ("purge orphaned data", the marker TensorFlow's own restarts write), so steps
+   * taken again after a resume from an older checkpoint show once.
+   */
+  public void restart(long at) {
+    byte[] start = Event.newBuilder().setStep(at).setWallTime(System.currentTimeMillis() / 1000.0)
+        .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START)).build().toByteArray();
+    try (TString e = TString.tensorOfBytes(NdArrays.scalarOfObject(start))) {
+      write(session.runner().feed(event, e).addTarget(writeEvent));
     }
   }
 

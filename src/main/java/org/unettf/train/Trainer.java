@@ -20,7 +20,8 @@ import org.unettf.metrics.Evaluation;
 /**
  * The training loop: batches from the input pipeline through {@link TrainingGraph}, with
  * TensorBoard summaries, validation, checkpoints and a progress line. Stops cleanly on a
- * {@link StopRequest}, and refuses to go on (or to save) once the loss is no longer finite.
+ * {@link StopRequest}; a step that comes out not finite is taken again from the last checkpoint, and
+ * training stops, saving nothing of the broken weights, when it does so again.
  */
 public final class Trainer {
   private final RunConfig config;
@@ -29,6 +30,12 @@ public final class Trainer {
   private final PrintStream out;
   private final boolean terminal;
   private final StopRequest stop;
+  private final Fault fault;
+
+  /** Tests: what becomes of a step's batch (1-based step) before the step takes it, to make a fault in the step. */
+  interface Fault {
+    List<Sample> apply(long step, List<Sample> batch);
+  }
 
   public enum Status {
     COMPLETED,
@@ -40,16 +47,52 @@ public final class Trainer {
       Evaluation.Report lastReport, double secondsTraining, double meanDataWaitMs) {}
 
   public Trainer(RunConfig config, TrainingSet data, RunDirectory run, PrintStream out, boolean terminal, StopRequest stop) {
+    this(config, data, run, out, terminal, stop, (step, batch) -> batch);
+  }
+
+  Trainer(RunConfig config, TrainingSet data, RunDirectory run, PrintStream out, boolean terminal, StopRequest stop,
+      Fault fault) {
     this.config = config;
     this.data = data;
     this.run = run;
     this.out = out;
     this.terminal = terminal;
     this.stop = stop;
+    this.fault = fault;
   }
 
-  /** Trains from scratch, or from {@code resume} (a checkpoint folder) to the configured step count. */
+  /**
+   * Trains from scratch, or from {@code resume} (a checkpoint folder) to the configured step count.
+   *
+   * <p>A step whose loss or gradient norm is not finite is taken again, with the steps before it,
+   * from the last checkpoint (or from the start where none was written yet), exactly as {@code
+   * train --resume} would. A run that diverges fails at that step again, and stops there; a fault
+   * that does not repeat is passed. Such faults are seen in bf16 on a CPU with AMX: a NaN gradient
+   * norm after a finite loss at one step of a 3000-step run, gone when the step was repeated.
+   */
   public Outcome train(Optional<Path> resume) {
+    Optional<Path> from = resume;
+    long lastFailure = -1;
+    while (true) {
+      try {
+        return attempt(from);
+      } catch (NotFinite e) {
+        Optional<Path> good = new Checkpoints(run.checkpoints(), config.train().keepCheckpoints()).latest();
+        if (e.step <= lastFailure) {
+          throw diverged(e, good);
+        }
+        lastFailure = e.step;
+        if (terminal) {
+          out.println(); // ends the progress line
+        }
+        out.printf("step %d: the loss is %s and the gradient norm %s; taking the steps again from %s%n", e.step,
+            e.result.loss(), e.result.gradientNorm(), good.map(Path::toString).orElse("the start"));
+        from = good;
+      }
+    }
+  }
+
+  private Outcome attempt(Optional<Path> resume) {
     var train = config.train();
     long total = train.totalSteps(data.train().size());
     long seed = train.seed();
@@ -99,7 +142,7 @@ public final class Trainer {
                 totals.seconds, totals.meanWaitMs());
           }
           long waitStart = System.nanoTime();
-          List<Sample> batch = first != null ? first : cursor.next();
+          List<Sample> batch = fault.apply(step + 1, first != null ? first : cursor.next());
           first = null;
           double waitMs = (System.nanoTime() - waitStart) / 1e6;
           boolean images = (step + 1) % train.imageSummaryEvery() == 0;
@@ -163,15 +206,31 @@ public final class Trainer {
     }
   }
 
-  /** Stops at once at a NaN or infinite loss or gradient: nothing of the broken weights is saved. */
-  private void checkFinite(TrainingGraph.StepResult r, long step) {
+  /** Stops the attempt at once at a NaN or infinite loss or gradient: nothing of the broken weights is saved. */
+  private static void checkFinite(TrainingGraph.StepResult r, long step) {
     if (!Float.isFinite(r.loss()) || !Float.isFinite(r.gradientNorm())) {
-      Optional<Path> good = new Checkpoints(run.checkpoints(), config.train().keepCheckpoints()).latest();
-      throw new UserError(ExitCode.DIVERGED, String.format(
-          "training diverged at step %d: the loss is %s and the gradient norm %s. The likely cause is a learning rate "
-              + "too high (train.learning_rate = %s); lower it, or switch train.optimizer. %s No SavedModel was exported.",
-          step + 1, r.loss(), r.gradientNorm(), config.train().learningRateAt(step),
-          good.map(p -> "The last good checkpoint is " + p + ".").orElse("No checkpoint had been written yet.")));
+      throw new NotFinite(step + 1, r);
+    }
+  }
+
+  private UserError diverged(NotFinite e, Optional<Path> good) {
+    return new UserError(ExitCode.DIVERGED, String.format(
+        "training diverged at step %d, and again when the step was repeated: the loss is %s and the gradient norm %s. "
+            + "The likely cause is a learning rate too high (train.learning_rate = %s); lower it, or switch "
+            + "train.optimizer. %s No SavedModel was exported.",
+        e.step, e.result.loss(), e.result.gradientNorm(), config.train().learningRateAt(e.step - 1),
+        good.map(p -> "The last good checkpoint is " + p + ".").orElse("No checkpoint had been written yet.")));
+  }
+
+  /** A step (1-based) that came out not finite. */
+  private static final class NotFinite extends RuntimeException {
+    final long step;
+    final transient TrainingGraph.StepResult result;
+
+    NotFinite(long step, TrainingGraph.StepResult result) {
+      super(null, null, false, false);
+      this.step = step;
+      this.result = result;
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.tensorflow.proto.Event;
+import org.tensorflow.proto.SessionLog;
 
 /** Reads TensorBoard event files (TFRecord framing around {@code Event} protos) for assertions. */
 public final class EventFiles {
@@ -30,6 +31,21 @@ public final class EventFiles {
       }
     }
     return events;
+  }
+
+  /**
+   * The events TensorBoard shows: a restart marker (a session log START at step N) drops the
+   * events before it of step N and later, as TensorBoard's "purge orphaned data" does.
+   */
+  public static List<Event> shown(List<Event> events) {
+    List<Event> out = new ArrayList<>();
+    for (Event e : events) {
+      if (e.hasSessionLog() && e.getSessionLog().getStatus() == SessionLog.SessionStatus.START) {
+        out.removeIf(earlier -> earlier.getStep() >= e.getStep());
+      }
+      out.add(e);
+    }
+    return out;
   }
 
   /** (step, value) of every scalar written under {@code tag}. */
