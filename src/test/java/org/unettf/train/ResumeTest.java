@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unettf.Isbi;
@@ -21,11 +22,27 @@ import org.unettf.config.RunConfig;
 import org.unettf.data.Sample;
 import org.unettf.data.TrainingSet;
 
-/** N steps, a checkpoint, and N resumed steps give what 2N straight steps give. */
+/**
+ * N steps, a checkpoint, and N resumed steps give what 2N straight steps give; so do 2N steps of
+ * which one fails once and is taken again from the checkpoint.
+ */
 @Isbi
 class ResumeTest {
   @TempDir
-  Path dir;
+  static Path dir;
+  private static RunConfig full;
+  private static TrainingSet data;
+  private static RunDirectory straightRun;
+  private static Trainer.Outcome straight;
+
+  /** What every test here compares with: 24 steps straight. */
+  @BeforeAll
+  static void trainStraight() {
+    full = config(24);
+    data = TrainingSet.load(full, s -> { });
+    straightRun = RunDirectory.create(dir.resolve("straight"), false, r -> { });
+    straight = train(full, data, straightRun, Optional.empty());
+  }
 
   private static RunConfig config(int steps) {
     return TestData.withIsbi("model: {depth: 3, filters: 4, dropout: 0.3}\ntile: {size: 124}\n"
@@ -40,32 +57,13 @@ class ResumeTest {
 
   @Test
   void resumingGivesTheSameLossCurveAndWeights() throws Exception {
-    RunConfig full = config(24);
-    TrainingSet data = TrainingSet.load(full, s -> { });
-    RunDirectory straight = RunDirectory.create(dir.resolve("straight"), false, r -> { });
-    Trainer.Outcome a = train(full, data, straight, Optional.empty());
-
     RunDirectory split = RunDirectory.create(dir.resolve("split"), false, r -> { });
     Trainer.Outcome half = train(config(12), data, split, Optional.empty());
     assertEquals(12, half.step());
-    Trainer.Outcome b = train(full, data, split, Optional.of(half.lastCheckpoint()));
-    assertEquals(24, b.step());
+    Trainer.Outcome resumed = train(full, data, split, Optional.of(half.lastCheckpoint()));
 
-    List<double[]> lossA = EventFiles.scalars(EventFiles.read(straight.trainLogs()), "loss");
-    List<double[]> lossB = EventFiles.scalars(EventFiles.read(split.trainLogs()), "loss");
-    assertEquals(24, lossA.size());
-    assertEquals(24, lossB.size());
-    for (int i = 0; i < 24; i++) {
-      assertEquals(lossA.get(i)[0], lossB.get(i)[0]);
-      assertEquals(lossA.get(i)[1], lossB.get(i)[1], 1e-5, "loss at step " + lossA.get(i)[0]);
-    }
-    Map<String, float[]> weightsA = weights(full, data, a.lastCheckpoint());
-    Map<String, float[]> weightsB = weights(full, data, b.lastCheckpoint());
-    assertEquals(weightsA.keySet(), weightsB.keySet());
-    for (String name : weightsA.keySet()) {
-      assertArrayEquals(weightsA.get(name), weightsB.get(name), 1e-5f, name);
-    }
-    assertEquals(a.lastReport().vRand(), b.lastReport().vRand(), 1e-5);
+    assertSameRun(resumed, split);
+    assertEquals(24, EventFiles.scalars(EventFiles.read(split.trainLogs()), "loss").size(), "no step written twice");
   }
 
   /**
@@ -75,11 +73,6 @@ class ResumeTest {
    */
   @Test
   void aStepThatFailsOnceIsTakenAgainFromTheLastCheckpoint() throws Exception {
-    RunConfig full = config(24);
-    TrainingSet data = TrainingSet.load(full, s -> { });
-    RunDirectory cleanRun = RunDirectory.create(dir.resolve("clean"), false, r -> { });
-    Trainer.Outcome clean = train(full, data, cleanRun, Optional.empty());
-
     RunDirectory run = RunDirectory.create(dir.resolve("faulty"), false, r -> { });
     AtomicInteger faults = new AtomicInteger();
     Trainer.Fault once = (step, batch) -> {
@@ -97,30 +90,38 @@ class ResumeTest {
     Trainer.Outcome retried = new Trainer(full, data, run, new PrintStream(printed, true), false, new StopRequest(),
         once).train(Optional.empty());
 
-    assertEquals(24, retried.step());
     assertEquals(2, faults.get(), "step 17 was taken twice");
     Path twelve = run.checkpoints().resolve("step-0000012");
     // The NaN pixel lies outside every output pixel's field of view: the loss stays finite, the gradient does not.
     assertTrue(Pattern.compile("step 17: the loss is [0-9.]+ and the gradient norm NaN; taking the steps again from "
         + Pattern.quote(twelve.toString()) + "\n").matcher(printed.toString()).find(), printed.toString());
-    Map<String, float[]> expected = weights(full, data, clean.lastCheckpoint());
-    Map<String, float[]> got = weights(full, data, retried.lastCheckpoint());
-    for (String name : expected.keySet()) {
-      assertArrayEquals(expected.get(name), got.get(name), 1e-5f, name);
-    }
-    List<double[]> written = EventFiles.scalars(EventFiles.read(run.trainLogs()), "loss");
-    List<double[]> shown = EventFiles.scalars(EventFiles.shown(EventFiles.read(run.trainLogs())), "loss");
-    List<double[]> cleanLoss = EventFiles.scalars(EventFiles.read(cleanRun.trainLogs()), "loss");
-    assertEquals(24 + 4, written.size(), "steps 13-16 written twice");
-    assertEquals(24, shown.size());
-    for (int i = 0; i < 24; i++) {
-      assertEquals(cleanLoss.get(i)[0], shown.get(i)[0]);
-      assertEquals(cleanLoss.get(i)[1], shown.get(i)[1], 1e-5, "loss at step " + shown.get(i)[0]);
-    }
+    assertSameRun(retried, run);
+    assertEquals(24 + 4, EventFiles.scalars(EventFiles.read(run.trainLogs()), "loss").size(),
+        "steps 13-16 written twice");
   }
 
-  private static Map<String, float[]> weights(RunConfig config, TrainingSet data, Path checkpoint) {
-    try (TrainingGraph graph = new TrainingGraph(config, data.normalization())) {
+  /** The run ends at the straight run's step and weights, and TensorBoard shows the straight run's loss curve. */
+  private static void assertSameRun(Trainer.Outcome outcome, RunDirectory run) throws Exception {
+    assertEquals(24, outcome.step());
+    List<double[]> expected = EventFiles.scalars(EventFiles.read(straightRun.trainLogs()), "loss");
+    List<double[]> shown = EventFiles.scalars(EventFiles.shown(EventFiles.read(run.trainLogs())), "loss");
+    assertEquals(24, expected.size());
+    assertEquals(24, shown.size());
+    for (int i = 0; i < 24; i++) {
+      assertEquals(expected.get(i)[0], shown.get(i)[0]);
+      assertEquals(expected.get(i)[1], shown.get(i)[1], 1e-5, "loss at step " + expected.get(i)[0]);
+    }
+    Map<String, float[]> weightsA = weights(straight.lastCheckpoint());
+    Map<String, float[]> weightsB = weights(outcome.lastCheckpoint());
+    assertEquals(weightsA.keySet(), weightsB.keySet());
+    for (String name : weightsA.keySet()) {
+      assertArrayEquals(weightsA.get(name), weightsB.get(name), 1e-5f, name);
+    }
+    assertEquals(straight.lastReport().vRand(), outcome.lastReport().vRand(), 1e-5);
+  }
+
+  private static Map<String, float[]> weights(Path checkpoint) {
+    try (TrainingGraph graph = new TrainingGraph(full, data.normalization())) {
       graph.restore(Checkpoints.prefix(checkpoint));
       return graph.variableValues();
     }

@@ -361,8 +361,10 @@ public final class Benchmark {
               "ONNX Runtime (fp32, the same weights): %.2f slices/s");
         }
       }
-      double[] times = new double[7];
-      for (int i = -2; i < times.length; i++) {
+      // The flood's loops are compiled fully only after some tens of slices (measured on one core: about
+      // 60 calls), so fewer warm-ups would time the JIT, 2-3x the steady time that a volume's slices take.
+      double[] times = new double[15];
+      for (int i = -60; i < times.length; i++) {
         long t0 = System.nanoTime();
         CellInstances.of(probabilities, cfg.model().classes(), slice.width(), slice.height(),
             Instances.Parameters.defaults());
