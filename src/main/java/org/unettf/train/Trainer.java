@@ -20,8 +20,8 @@ import org.unettf.metrics.Evaluation;
 /**
  * The training loop: batches from the input pipeline through {@link TrainingGraph}, with
  * TensorBoard summaries, validation, checkpoints and a progress line. Stops cleanly on a
- * {@link StopRequest}; a step that comes out not finite is taken again from the last checkpoint, and
- * training stops, saving nothing of the broken weights, when it does so again.
+ * {@link StopRequest}; passes a step that comes out not finite, and stops, saving nothing of the
+ * broken weights, when the steps stay so.
  */
 public final class Trainer {
   private final RunConfig config;
@@ -64,35 +64,13 @@ public final class Trainer {
   /**
    * Trains from scratch, or from {@code resume} (a checkpoint folder) to the configured step count.
    *
-   * <p>A step whose loss or gradient norm is not finite is taken again, with the steps before it,
-   * from the last checkpoint (or from the start where none was written yet), exactly as {@code
-   * train --resume} would. A run that diverges fails at that step again, and stops there; a fault
-   * that does not repeat is passed. Such faults are seen in bf16 on a CPU with AMX: a NaN gradient
-   * norm after a finite loss at one step of a 3000-step run, gone when the step was repeated.
+   * <p>A step whose loss or gradient is not finite applies a zero gradient ({@link TrainingGraph}),
+   * is reported, and is left out of the logged averages; a validation or checkpoint due at it waits
+   * for the next finite step. Such steps are seen in bf16 on a CPU with AMX, at a few steps in a
+   * thousand, some of them again when taken again from a checkpoint. A run whose steps stay not
+   * finite ({@link #NOT_FINITE_IN_A_ROW} in a row) has diverged: it stops, saving nothing more.
    */
   public Outcome train(Optional<Path> resume) {
-    Optional<Path> from = resume;
-    long lastFailure = -1;
-    while (true) {
-      try {
-        return attempt(from);
-      } catch (NotFinite e) {
-        Optional<Path> good = new Checkpoints(run.checkpoints(), config.train().keepCheckpoints()).latest();
-        if (e.step <= lastFailure) {
-          throw diverged(e, good);
-        }
-        lastFailure = e.step;
-        if (terminal) {
-          out.println(); // ends the progress line
-        }
-        out.printf("step %d: the loss is %s and the gradient norm %s; taking the steps again from %s%n", e.step,
-            e.result.loss(), e.result.gradientNorm(), good.map(Path::toString).orElse("the start"));
-        from = good;
-      }
-    }
-  }
-
-  private Outcome attempt(Optional<Path> resume) {
     var train = config.train();
     long total = train.totalSteps(data.train().size());
     long seed = train.seed();
@@ -115,8 +93,8 @@ public final class Trainer {
         best = new Best(state.bestScore(), state.bestStep());
         out.println("resumed " + resume.get() + " at step " + step);
       }
-      List<TrainingListener> listeners = List.of(summaries, new History(run.history(), run.curves(), step),
-          new Progress(out, terminal, step, total, train.summaryEvery()));
+      Progress progress = new Progress(out, terminal, step, total, train.summaryEvery());
+      List<TrainingListener> listeners = List.of(summaries, new History(run.history(), run.curves(), step), progress);
       Dataset<List<Sample>> stream = TrainingStream.of(data.train(),
           new Augmenter(config.augment(), config.tile().size(), config.outputTile()), seed, train.batch(),
           train.shuffleBuffer(), train.loaderThreads(), train.prefetch(), step * train.batch());
@@ -124,6 +102,10 @@ public final class Trainer {
       // A run resumed at its end has no step left to validate after; its weights are scored once.
       Evaluation.Report lastReport = step >= total ? graph.withAverage(() -> validator.validate(graph)).report() : null;
       Totals totals = new Totals();
+      boolean validationDue = false;
+      boolean checkpointDue = false;
+      int notFinite = 0;
+      TrainingGraph.StepResult failed = null;
       try (Dataset.Cursor<List<Sample>> cursor = stream.cursor()) {
         List<Sample> first = cursor.next();
         if (step == 0) {
@@ -134,6 +116,9 @@ public final class Trainer {
         }
         while (step < total) {
           if (stop.requested()) {
+            if (notFinite > 0) {
+              checkWeightsFinite(graph, failed, step, checkpoints);
+            }
             Path saved = checkpoints.save(graph, best.state(step, train.batch()), false);
             for (TrainingListener l : listeners) {
               l.onEnd(step, false);
@@ -149,16 +134,30 @@ public final class Trainer {
           long start = System.nanoTime();
           TrainingGraph.StepResult r = graph.step(batch, seed, step, images);
           double seconds = (System.nanoTime() - start) / 1e9;
-          checkFinite(r, step);
           step++;
           totals.add(seconds, waitMs);
-          TrainingListener.Step done = new TrainingListener.Step(step, batch, r.loss(), r.gradientNorm(),
-              r.probabilities(), seconds, waitMs);
-          for (TrainingListener l : listeners) {
-            l.onStep(done);
+          validationDue |= step % train.validateEvery() == 0 || step == total;
+          checkpointDue |= step % train.checkpointEvery() == 0 || step == total;
+          if (r.finite()) {
+            notFinite = 0;
+            TrainingListener.Step done = new TrainingListener.Step(step, batch, r.loss(), r.gradientNorm(),
+                r.probabilities(), seconds, waitMs);
+            for (TrainingListener l : listeners) {
+              l.onStep(done);
+            }
+          } else {
+            failed = r;
+            progress.message(String.format("step %d: the loss is %s and the gradient norm %s; the step applied a zero "
+                + "gradient", step, r.loss(), r.gradientNorm()));
+            notFinite = checkNotDiverged(r, step, notFinite + 1, checkpoints);
+            if (step < total) {
+              continue; // validation and checkpoints wait for a finite step
+            }
+            checkWeightsFinite(graph, r, step, checkpoints); // the run ends here: it is saved only if sound
           }
           boolean isBest = false;
-          if (step % train.validateEvery() == 0 || step == total) {
+          if (validationDue) {
+            validationDue = false;
             Validator.Result result = graph.withAverage(() -> validator.validate(graph));
             lastReport = result.report();
             double score = score(lastReport);
@@ -169,7 +168,8 @@ public final class Trainer {
               l.onValidation(validation);
             }
           }
-          if (isBest || step % train.checkpointEvery() == 0 || step == total) {
+          if (isBest || checkpointDue) {
+            checkpointDue = false;
             lastCheckpoint = checkpoints.save(graph, best.state(step, train.batch()), isBest);
           }
         }
@@ -206,32 +206,36 @@ public final class Trainer {
     }
   }
 
-  /** Stops the attempt at once at a NaN or infinite loss or gradient: nothing of the broken weights is saved. */
-  private static void checkFinite(TrainingGraph.StepResult r, long step) {
-    if (!Float.isFinite(r.loss()) || !Float.isFinite(r.gradientNorm())) {
-      throw new NotFinite(step + 1, r);
+  /** Steps not finite in a row after which a run has diverged. */
+  static final int NOT_FINITE_IN_A_ROW = 10;
+
+  /** {@code inARow}, or a divergence when that many steps in a row were not finite. */
+  private int checkNotDiverged(TrainingGraph.StepResult r, long step, int inARow, Checkpoints checkpoints) {
+    if (inARow >= NOT_FINITE_IN_A_ROW) {
+      throw diverged(r, step, inARow + " steps in a row", checkpoints);
+    }
+    return inARow;
+  }
+
+  /** A run that stops right after a step that was not finite is saved only with finite weights. */
+  private void checkWeightsFinite(TrainingGraph graph, TrainingGraph.StepResult r, long step, Checkpoints checkpoints) {
+    for (float[] values : graph.variableValues().values()) {
+      for (float v : values) {
+        if (!Float.isFinite(v)) {
+          throw diverged(r, step, "the weights too", checkpoints);
+        }
+      }
     }
   }
 
-  private UserError diverged(NotFinite e, Optional<Path> good) {
+  private UserError diverged(TrainingGraph.StepResult r, long step, String extent, Checkpoints checkpoints) {
     return new UserError(ExitCode.DIVERGED, String.format(
-        "training diverged at step %d, and again when the step was repeated: the loss is %s and the gradient norm %s. "
-            + "The likely cause is a learning rate too high (train.learning_rate = %s); lower it, or switch "
-            + "train.optimizer. %s No SavedModel was exported.",
-        e.step, e.result.loss(), e.result.gradientNorm(), config.train().learningRateAt(e.step - 1),
-        good.map(p -> "The last good checkpoint is " + p + ".").orElse("No checkpoint had been written yet.")));
-  }
-
-  /** A step (1-based) that came out not finite. */
-  private static final class NotFinite extends RuntimeException {
-    final long step;
-    final transient TrainingGraph.StepResult result;
-
-    NotFinite(long step, TrainingGraph.StepResult result) {
-      super(null, null, false, false);
-      this.step = step;
-      this.result = result;
-    }
+        "training diverged at step %d: the loss is %s and the gradient norm %s, not finite in %s. The likely cause "
+            + "is a learning rate too high (train.learning_rate = %s); lower it, or switch train.optimizer. %s "
+            + "No SavedModel was exported.",
+        step, r.loss(), r.gradientNorm(), extent, config.train().learningRateAt(step - 1),
+        checkpoints.latest().map(p -> "The last good checkpoint is " + p + ".")
+            .orElse("No checkpoint had been written yet.")));
   }
 
   /**

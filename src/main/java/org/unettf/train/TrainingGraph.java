@@ -21,6 +21,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.AssignAdd;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -69,8 +70,15 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
   private final Op averageStep;
   private final Op swap;
 
-  /** Losses and the global gradient norm of one step. */
-  public record StepResult(float loss, float gradientNorm, float[] probabilities) {}
+  /**
+   * Losses and the global gradient norm of one step. A step whose loss or gradient norm is not
+   * finite applied a zero gradient: no NaN reaches the weights through it.
+   */
+  public record StepResult(float loss, float gradientNorm, float[] probabilities) {
+    public boolean finite() {
+      return Float.isFinite(loss) && Float.isFinite(gradientNorm);
+    }
+  }
 
   public TrainingGraph(RunConfig config, Normalization normalization) {
     this(config, normalization, null);
@@ -161,7 +169,7 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
       trainProbabilities = towers.size() == 1
           ? towerProbabilities.get(0)
           : tf.concat(towerProbabilities, tf.constant(0));
-      List<Optimizer.GradAndVar<? extends TType>> pairs = new ArrayList<>();
+      List<Operand<TFloat32>> summed = new ArrayList<>();
       List<Operand<TFloat32>> squares = new ArrayList<>();
       for (int i = 0; i < trainable.size(); i++) {
         List<Operand<TFloat32>> perTower = new ArrayList<>();
@@ -170,10 +178,20 @@ public final class TrainingGraph implements AutoCloseable, OverlapTile.TileModel
         }
         // The towers' losses add up to the batch's loss, so their gradients add up to its gradient.
         Operand<TFloat32> g = perTower.size() == 1 ? perTower.get(0) : tf.math.addN(perTower);
-        pairs.add(new Optimizer.GradAndVar<>(g.asOutput(), trainable.get(i).asOutput()));
+        summed.add(g);
         squares.add(tf.math.mul(tf.constant(2f), tf.nn.l2Loss(g)));
       }
       gradientNorm = tf.withName("gradient_norm").math.sqrt(tf.math.addN(squares));
+      // A step whose loss or gradient is not finite anywhere applies a zero gradient everywhere: one
+      // NaN would otherwise spread through the optimizer's moments into every weight (see Trainer).
+      Operand<TBool> finite = tf.withName("step_finite").math.logicalAnd(tf.math.isFinite(gradientNorm),
+          tf.math.isFinite(total));
+      List<Optimizer.GradAndVar<? extends TType>> pairs = new ArrayList<>();
+      for (int i = 0; i < trainable.size(); i++) {
+        Operand<TFloat32> g = summed.get(i);
+        pairs.add(new Optimizer.GradAndVar<>(tf.select(finite, g, tf.zerosLike(g)).asOutput(),
+            trainable.get(i).asOutput()));
+      }
       globalStep = root.withName("global_step").variable(root.constant(0L));
       Optimizer optimizer = optimizer(graph, root, config.train(), globalStep);
       Op apply = optimizer.applyGradients(pairs, "train");

@@ -2,30 +2,22 @@ package org.unettf.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unettf.Isbi;
 import org.unettf.TestData;
 import org.unettf.config.RunConfig;
-import org.unettf.data.Sample;
 import org.unettf.data.TrainingSet;
 
-/**
- * N steps, a checkpoint, and N resumed steps give what 2N straight steps give; so do 2N steps of
- * which one fails once and is taken again from the checkpoint.
- */
+/** N steps, a checkpoint, and N resumed steps give what 2N straight steps give. */
 @Isbi
 class ResumeTest {
   @TempDir
@@ -64,40 +56,6 @@ class ResumeTest {
 
     assertSameRun(resumed, split);
     assertEquals(24, EventFiles.scalars(EventFiles.read(split.trainLogs()), "loss").size(), "no step written twice");
-  }
-
-  /**
-   * A step that comes out NaN once (a NaN pixel in its batch, the first time only) is taken again
-   * from the last checkpoint: the run ends with the weights of a run without the fault, and
-   * TensorBoard shows each step's loss once.
-   */
-  @Test
-  void aStepThatFailsOnceIsTakenAgainFromTheLastCheckpoint() throws Exception {
-    RunDirectory run = RunDirectory.create(dir.resolve("faulty"), false, r -> { });
-    AtomicInteger faults = new AtomicInteger();
-    Trainer.Fault once = (step, batch) -> {
-      if (step != 17 || faults.getAndIncrement() > 0) {
-        return batch;
-      }
-      Sample s = batch.get(0);
-      float[] image = s.image().clone();
-      image[0] = Float.NaN;
-      List<Sample> poisoned = new ArrayList<>(batch);
-      poisoned.set(0, new Sample(s.slice(), s.inputSize(), s.outputSize(), image, s.labels(), s.weights()));
-      return poisoned;
-    };
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    Trainer.Outcome retried = new Trainer(full, data, run, new PrintStream(printed, true), false, new StopRequest(),
-        once).train(Optional.empty());
-
-    assertEquals(2, faults.get(), "step 17 was taken twice");
-    Path twelve = run.checkpoints().resolve("step-0000012");
-    // The NaN pixel lies outside every output pixel's field of view: the loss stays finite, the gradient does not.
-    assertTrue(Pattern.compile("step 17: the loss is [0-9.]+ and the gradient norm NaN; taking the steps again from "
-        + Pattern.quote(twelve.toString()) + "\n").matcher(printed.toString()).find(), printed.toString());
-    assertSameRun(retried, run);
-    assertEquals(24 + 4, EventFiles.scalars(EventFiles.read(run.trainLogs()), "loss").size(),
-        "steps 13-16 written twice");
   }
 
   /** The run ends at the straight run's step and weights, and TensorBoard shows the straight run's loss curve. */
