@@ -149,7 +149,9 @@ public final class Trainer {
             failed = r;
             progress.message(String.format("step %d: the loss is %s and the gradient norm %s; the step applied a zero "
                 + "gradient", step, r.loss(), r.gradientNorm()));
-            notFinite = checkNotDiverged(r, step, notFinite + 1, checkpoints);
+            if (++notFinite >= NOT_FINITE_IN_A_ROW) {
+              throw diverged(r, step, "not finite at " + notFinite + " steps in a row", checkpoints);
+            }
             if (step < total) {
               continue; // validation and checkpoints wait for a finite step
             }
@@ -207,33 +209,25 @@ public final class Trainer {
   }
 
   /** Steps not finite in a row after which a run has diverged. */
-  static final int NOT_FINITE_IN_A_ROW = 10;
-
-  /** {@code inARow}, or a divergence when that many steps in a row were not finite. */
-  private int checkNotDiverged(TrainingGraph.StepResult r, long step, int inARow, Checkpoints checkpoints) {
-    if (inARow >= NOT_FINITE_IN_A_ROW) {
-      throw diverged(r, step, inARow + " steps in a row", checkpoints);
-    }
-    return inARow;
-  }
+  private static final int NOT_FINITE_IN_A_ROW = 10;
 
   /** A run that stops right after a step that was not finite is saved only with finite weights. */
   private void checkWeightsFinite(TrainingGraph graph, TrainingGraph.StepResult r, long step, Checkpoints checkpoints) {
     for (float[] values : graph.variableValues().values()) {
       for (float v : values) {
         if (!Float.isFinite(v)) {
-          throw diverged(r, step, "the weights too", checkpoints);
+          throw diverged(r, step, "and the weights are no longer finite", checkpoints);
         }
       }
     }
   }
 
-  private UserError diverged(TrainingGraph.StepResult r, long step, String extent, Checkpoints checkpoints) {
+  private UserError diverged(TrainingGraph.StepResult r, long step, String how, Checkpoints checkpoints) {
     return new UserError(ExitCode.DIVERGED, String.format(
-        "training diverged at step %d: the loss is %s and the gradient norm %s, not finite in %s. The likely cause "
+        "training diverged at step %d: the loss is %s and the gradient norm %s, %s. The likely cause "
             + "is a learning rate too high (train.learning_rate = %s); lower it, or switch train.optimizer. %s "
             + "No SavedModel was exported.",
-        step, r.loss(), r.gradientNorm(), extent, config.train().learningRateAt(step - 1),
+        step, r.loss(), r.gradientNorm(), how, config.train().learningRateAt(step - 1),
         checkpoints.latest().map(p -> "The last good checkpoint is " + p + ".")
             .orElse("No checkpoint had been written yet.")));
   }

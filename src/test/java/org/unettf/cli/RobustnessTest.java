@@ -91,7 +91,7 @@ class RobustnessTest {
     assertEquals(6, r.code(), r.out() + r.err());
     String line = r.errorLine();
     Matcher diverged = Pattern.compile("error: training diverged at step (\\d+): the loss is (\\S+) and the gradient "
-        + "norm (\\S+), not finite in 10 steps in a row\\. .*").matcher(line);
+        + "norm (\\S+), not finite at 10 steps in a row\\. .*").matcher(line);
     assertTrue(diverged.matches(), line);
     long last = Long.parseLong(diverged.group(1));
     for (long s = last - 9; s <= last; s++) {
