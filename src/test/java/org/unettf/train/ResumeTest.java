@@ -2,6 +2,7 @@ package org.unettf.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -56,6 +57,30 @@ class ResumeTest {
 
     assertSameRun(resumed, split);
     assertEquals(24, EventFiles.scalars(EventFiles.read(split.trainLogs()), "loss").size(), "no step written twice");
+  }
+
+  /**
+   * A crash after the last checkpoint, then a resume from it: steps 13-16 are taken twice, and
+   * TensorBoard, reading the restart marker, shows them once.
+   */
+  @Test
+  void aResumeAfterACrashShowsTheStepsTakenAgainOnce() throws Exception {
+    RunDirectory run = RunDirectory.create(dir.resolve("crashed"), false, r -> { });
+    Trainer.Fault crash = (step, batch) -> {
+      if (step == 17) {
+        throw new IllegalStateException("crash before step 17");
+      }
+      return batch;
+    };
+    assertThrows(IllegalStateException.class, () -> new Trainer(full, data, run,
+        new PrintStream(new ByteArrayOutputStream()), false, new StopRequest(), crash).train(Optional.empty()));
+    Path last = new Checkpoints(run.checkpoints(), 3).latest().orElseThrow();
+    assertEquals(12, Checkpoints.state(last).step());
+    Trainer.Outcome resumed = train(full, data, run, Optional.of(last));
+
+    assertSameRun(resumed, run);
+    assertEquals(24 + 4, EventFiles.scalars(EventFiles.read(run.trainLogs()), "loss").size(),
+        "steps 13-16 written twice");
   }
 
   /** The run ends at the straight run's step and weights, and TensorBoard shows the straight run's loss curve. */
